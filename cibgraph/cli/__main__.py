@@ -1,0 +1,3 @@
+from cibgraph.cli import main
+
+main()

@@ -1,0 +1,276 @@
+"""The one way cibgraph talks to a graph: Bolt through the official ``neo4j`` driver.
+
+:func:`connect` gives a :class:`Graph` for Neo4j 5 (``CIBGRAPH_URI``) or for the
+embedded ArcadeDB server (no URI), starting the latter on demand. Every read, write and
+batch goes through :class:`Graph`, so error translation, read-only enforcement and
+batching live in one place.
+
+Example::
+
+    from cibgraph.graph import connect
+
+    with connect() as graph:                      # embedded default
+        graph.query("MATCH (a:Account) RETURN count(a) AS n")
+        graph.write_batches("UNWIND $rows AS r MERGE (a:Account {uid: r.uid})", rows)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+
+from neo4j import READ_ACCESS, WRITE_ACCESS, Driver, GraphDatabase
+from neo4j import exceptions as neo4j_errors
+
+from cibgraph.embedded import ROOT_USER, EmbeddedServer, ServerState, pid_alive
+from cibgraph.errors import CibgraphError, ConfigError, GraphUnavailable, ReadOnlyViolation
+from cibgraph.readonly import write_clauses
+from cibgraph.settings import EMBEDDED_DATABASE, Settings
+
+DEFAULT_BATCH_SIZE = 5000
+#: How long the driver retries a failed write transaction (transient errors, lost
+#: connections). A Neo4j cluster may need a leader election; the embedded server is
+#: either up or dead, so a short retry window gives the clear error sooner.
+RETRY_SECONDS_SERVER = 30.0
+RETRY_SECONDS_EMBEDDED = 3.0
+
+#: Internal Cypher of this module (linted with Neo4j's parser like every stored query).
+PING_CYPHER = "RETURN 1 AS ok"
+COMPONENTS_CYPHER = "CALL dbms.components() YIELD name, versions, edition RETURN *"
+
+_CONNECTION_ERRORS = (
+    neo4j_errors.ServiceUnavailable,
+    neo4j_errors.SessionExpired,
+    neo4j_errors.IncompleteCommit,
+    ConnectionError,
+    OSError,
+)
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    backend: str  # "arcadedb" or "neo4j"
+    version: str
+    agent: str
+    uri: str
+    database: str | None
+
+
+def _backend_of(agent: str) -> tuple[str, str]:
+    arcade = re.search(r"ArcadeDB ([\w.\-]+)", agent)
+    if arcade:
+        return "arcadedb", arcade.group(1)
+    neo = re.search(r"Neo4j/([\w.\-]+)", agent)
+    return "neo4j", neo.group(1) if neo else agent
+
+
+class Graph:
+    """A connected graph: run reads (enforced read-only), writes and batched writes."""
+
+    def __init__(
+        self,
+        driver: Driver,
+        *,
+        uri: str,
+        database: str | None,
+        server: EmbeddedServer | None = None,
+        server_state: ServerState | None = None,
+    ) -> None:
+        self.driver = driver
+        self.uri = uri
+        self.database = database
+        self.server = server
+        self.server_state = server_state
+        self._info: ServerInfo | None = None
+
+    # -- errors ------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _translated(self) -> Iterator[None]:
+        """Turn driver failures into errors a user can act on."""
+        try:
+            yield
+        except neo4j_errors.AuthError as exc:
+            raise ConfigError(
+                f"the graph at {self.uri} refused the login ({exc.message}); set "
+                "CIBGRAPH_USER and CIBGRAPH_PASSWORD or CIBGRAPH_PASSWORD_FILE"
+            ) from None
+        except _CONNECTION_ERRORS as exc:
+            raise GraphUnavailable(self._lost_connection_message(exc)) from exc
+
+    def _lost_connection_message(self, exc: BaseException) -> str:
+        reason = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+        if self.server is not None and self.server_state is not None:
+            pid = self.server_state.pid
+            if not pid_alive(pid):
+                return (
+                    f"lost the connection to the embedded database: its server (pid {pid}) is "
+                    "no longer running. Nothing after the last committed batch was saved. "
+                    "Run the command again; a fresh server starts on the same data."
+                )
+            return (
+                f"the embedded database at {self.uri} does not answer ({reason}). "
+                f"Its log is {self.server.log_file}; `cibgraph db stop` then retry."
+            )
+        return (
+            f"cannot reach the graph at {self.uri} ({reason}). Is the server running, "
+            "and is CIBGRAPH_URI right?"
+        )
+
+    # -- connection --------------------------------------------------------------------
+
+    def verify(self) -> None:
+        with self._translated():
+            self.driver.verify_connectivity()
+            with self.driver.session(database=self.database) as session:
+                session.run(PING_CYPHER).consume()
+
+    def info(self) -> ServerInfo:
+        if self._info is None:
+            with self._translated():
+                agent = self.driver.get_server_info().agent
+            backend, version = _backend_of(agent)
+            self._info = ServerInfo(backend, version, agent, self.uri, self.database)
+        return self._info
+
+    @property
+    def backend(self) -> str:
+        return self.info().backend
+
+    def close(self) -> None:
+        self.driver.close()
+
+    # -- reads -------------------------------------------------------------------------
+
+    def query(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Run a read-only statement and return its rows as dicts."""
+        return list(self.stream(cypher, params))
+
+    def stream(
+        self, cypher: str, params: Mapping[str, Any] | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Yield rows of a read-only statement as they arrive (for large pulls).
+
+        Refused before sending if it contains an updating clause; run in a transaction
+        that is rolled back at the end, and checked against the server's update counters.
+        """
+        found = write_clauses(cypher)
+        if found:
+            raise ReadOnlyViolation(
+                f"refused to run in read mode: the statement contains {', '.join(found)}. "
+                "Use a write-mode query (or --write for a one-off statement)."
+            )
+        with (
+            self._translated(),
+            self.driver.session(database=self.database, default_access_mode=READ_ACCESS) as session,
+        ):
+            tx = session.begin_transaction()
+            try:
+                result = tx.run(cypher, dict(params or {}))
+                for record in result:
+                    yield record.data()
+                counters = result.consume().counters
+                if counters.contains_updates or counters.contains_system_updates:
+                    raise ReadOnlyViolation(
+                        "the statement tried to change the graph in read mode; "
+                        "its changes were rolled back."
+                    )
+            finally:
+                # A read transaction is never committed: whatever it did is discarded.
+                if not tx.closed():
+                    with contextlib.suppress(*_CONNECTION_ERRORS, neo4j_errors.Neo4jError):
+                        tx.rollback()
+
+    # -- writes ------------------------------------------------------------------------
+
+    def execute(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Run one statement in a write transaction (retried on transient errors)."""
+
+        def work(tx: Any) -> list[dict[str, Any]]:
+            return [r.data() for r in tx.run(cypher, dict(params or {}))]
+
+        with (
+            self._translated(),
+            self.driver.session(
+                database=self.database, default_access_mode=WRITE_ACCESS
+            ) as session,
+        ):
+            return session.execute_write(work)
+
+    def write_batches(
+        self,
+        cypher: str,
+        rows: Iterable[Mapping[str, Any]],
+        *,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        params: Mapping[str, Any] | None = None,
+        on_batch: Callable[[int], None] | None = None,
+    ) -> int:
+        """Send ``rows`` as ``$rows`` to ``cypher`` (an UNWIND statement), one transaction
+        per batch of ``batch_size``; a batch commits whole or not at all. Returns the row
+        count. ``on_batch(n)`` is called after each committed batch of ``n`` rows."""
+        if batch_size < 1:
+            raise CibgraphError(f"batch size must be at least 1, not {batch_size}")
+        extra = dict(params or {})
+        total = 0
+        iterator = iter(rows)
+        with (
+            self._translated(),
+            self.driver.session(
+                database=self.database, default_access_mode=WRITE_ACCESS
+            ) as session,
+        ):
+            while batch := list(islice(iterator, batch_size)):
+                session.execute_write(lambda tx, b=batch: tx.run(cypher, rows=b, **extra).consume())
+                total += len(batch)
+                if on_batch is not None:
+                    on_batch(len(batch))
+        return total
+
+
+@contextlib.contextmanager
+def connect(settings: Settings | None = None) -> Iterator[Graph]:
+    """Open the graph described by ``settings`` (default: from the environment).
+
+    With no URI configured, use the embedded server of ``settings.data_dir``: reuse it if
+    it runs, else start it for the duration of the ``with`` block.
+    """
+    settings = settings or Settings.from_env()
+    server: EmbeddedServer | None = None
+    started_here = False
+    state: ServerState | None = None
+    if settings.embedded:
+        server = EmbeddedServer(settings.data_dir)
+        state = server.status()
+        if state is None:
+            state = server.start(detached=False)
+            started_here = True
+        uri, auth, database = state.uri, (ROOT_USER, server.password()), EMBEDDED_DATABASE
+        if settings.database and settings.database != EMBEDDED_DATABASE:
+            raise ConfigError(
+                f"the embedded server holds one database, {EMBEDDED_DATABASE!r}; "
+                f"CIBGRAPH_DATABASE={settings.database!r} needs a Neo4j server (CIBGRAPH_URI)"
+            )
+    else:
+        assert settings.uri is not None
+        uri, database = settings.uri, settings.database
+        auth = (settings.user, settings.password) if settings.password is not None else None
+    retry = RETRY_SECONDS_EMBEDDED if settings.embedded else RETRY_SECONDS_SERVER
+    graph = Graph(
+        GraphDatabase.driver(uri, auth=auth, max_transaction_retry_time=retry),
+        uri=uri,
+        database=database,
+        server=server,
+        server_state=state,
+    )
+    try:
+        graph.verify()
+        yield graph
+    finally:
+        graph.close()
+        if started_here and server is not None:
+            server.stop()

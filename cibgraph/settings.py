@@ -1,0 +1,117 @@
+"""Connection settings, from the environment and CLI options.
+
+Precedence: explicit argument (CLI option) > environment variable > default.
+Secrets never travel on the command line: the password comes from
+``CIBGRAPH_PASSWORD`` or from a file readable by its owner only
+(``CIBGRAPH_PASSWORD_FILE`` / ``--password-file``).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from platformdirs import user_data_dir
+
+from cibgraph.errors import ConfigError
+
+#: URI schemes the official driver accepts: direct (bolt) and routed (neo4j), each
+#: plain, TLS with CA verification (+s) or TLS trusting self-signed certificates (+ssc).
+URI_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+ENV_URI = "CIBGRAPH_URI"
+ENV_USER = "CIBGRAPH_USER"
+ENV_PASSWORD = "CIBGRAPH_PASSWORD"
+ENV_PASSWORD_FILE = "CIBGRAPH_PASSWORD_FILE"
+ENV_DATABASE = "CIBGRAPH_DATABASE"
+ENV_DATA_DIR = "CIBGRAPH_DATA_DIR"
+
+DEFAULT_USER = "neo4j"
+#: Database name used on the embedded server (Neo4j uses its server default unless set).
+EMBEDDED_DATABASE = "cibgraph"
+
+
+def default_data_dir() -> Path:
+    """Per-user data directory for the embedded server (platformdirs)."""
+    return Path(user_data_dir("cibgraph", appauthor=False))
+
+
+def read_secret_file(path: Path) -> str:
+    """Read a password from ``path``, refusing files that group or others can read."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise ConfigError(f"password file {path} does not exist") from None
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise ConfigError(
+            f"password file {path} is readable by others (mode {stat.S_IMODE(mode):o}); "
+            f"run: chmod 600 {path}"
+        )
+    secret = path.read_text(encoding="utf-8").strip()
+    if not secret:
+        raise ConfigError(f"password file {path} is empty")
+    return secret
+
+
+def validate_uri(uri: str) -> str:
+    """Return ``uri`` if the driver can use it, else raise a ConfigError naming the schemes."""
+    parts = urlsplit(uri)
+    if parts.scheme not in URI_SCHEMES or not parts.hostname:
+        raise ConfigError(
+            f"cannot use graph URI {uri!r}: expected <scheme>://host[:port] with scheme one of "
+            f"{', '.join(URI_SCHEMES)} (e.g. bolt://localhost:7687)"
+        )
+    return uri
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the graph is and how to log in.
+
+    ``uri`` is ``None`` for the embedded default: :func:`cibgraph.graph.connect` then
+    starts (or reuses) the embedded ArcadeDB server in ``data_dir``.
+    """
+
+    uri: str | None = None
+    user: str = DEFAULT_USER
+    password: str | None = field(default=None, repr=False)
+    database: str | None = None
+    data_dir: Path = field(default_factory=default_data_dir)
+
+    @property
+    def embedded(self) -> bool:
+        return self.uri is None
+
+    @classmethod
+    def from_env(
+        cls,
+        *,
+        uri: str | None = None,
+        user: str | None = None,
+        database: str | None = None,
+        data_dir: str | os.PathLike[str] | None = None,
+        password_file: str | os.PathLike[str] | None = None,
+        environ: dict[str, str] | None = None,
+    ) -> Settings:
+        """Build settings from explicit values, falling back to ``CIBGRAPH_*`` variables."""
+        env = os.environ if environ is None else environ
+        uri = uri or env.get(ENV_URI) or None
+        if uri is not None:
+            validate_uri(uri)
+        password: str | None = None
+        pw_file = password_file or env.get(ENV_PASSWORD_FILE)
+        if pw_file:
+            password = read_secret_file(Path(pw_file).expanduser())
+        elif env.get(ENV_PASSWORD):
+            password = env[ENV_PASSWORD]
+        data = data_dir or env.get(ENV_DATA_DIR)
+        return cls(
+            uri=uri,
+            user=user or env.get(ENV_USER) or DEFAULT_USER,
+            password=password,
+            database=database or env.get(ENV_DATABASE) or None,
+            data_dir=Path(data).expanduser().resolve() if data else default_data_dir(),
+        )

@@ -1,0 +1,1 @@
+"""loader package (see docs/architecture.md)."""
