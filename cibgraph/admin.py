@@ -63,7 +63,7 @@ def status(settings: Settings) -> dict[str, Any]:
 
 
 def info(settings: Settings) -> dict[str, Any]:
-    """Backend, version, URI, database, schema version and node counts per label."""
+    """Backend, version, URI, database, schema version, node and relationship counts."""
     with connect(settings) as graph:
         server = graph.info()
         return {
@@ -75,6 +75,7 @@ def info(settings: Settings) -> dict[str, Any]:
             "embedded_data_dir": str(settings.data_dir) if settings.embedded else None,
             "schema_version": schema.schema_version(graph),
             "counts": schema.label_counts(graph),
+            "relationships": schema.rel_counts(graph),
         }
 
 

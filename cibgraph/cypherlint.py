@@ -3,8 +3,8 @@
 What is checked:
 
 * every ``*.cypher`` file under ``queries/`` (or the paths given);
-* every internal statement: module-level constants named ``*_CYPHER`` (a string or a
-  tuple/list of strings) in the ``cibgraph``, ``loader``, ``queries`` and ``analytics``
+* every internal statement: module-level constants named ``*_CYPHER`` (a string, or a
+  tuple/list/dict of strings) in the ``cibgraph``, ``loader``, ``queries`` and ``analytics``
   packages. Internal Cypher lives in such constants by convention so it is linted too.
 
 The parser runs in Node (``tools/cypher-lint``, installed with ``npm ci``). Parameters:
@@ -89,7 +89,12 @@ def internal_statements(packages: Iterable[str] = PACKAGES) -> list[Statement]:
             for name, value in vars(module).items():
                 if not name.endswith("_CYPHER") or getattr(value, "__module__", None):
                     continue
-                values = [value] if isinstance(value, str) else list(value)
+                if isinstance(value, str):
+                    values = [value]
+                elif isinstance(value, dict):
+                    values = list(value.values())
+                else:
+                    values = list(value)
                 for i, query in enumerate(values):
                     if query in seen:
                         continue

@@ -201,6 +201,23 @@ class Graph:
         ):
             return session.execute_write(work)
 
+    def execute_many(self, steps: Iterable[tuple[str, Mapping[str, Any]]]) -> None:
+        """Run several statements in ONE write transaction: all commit or none do.
+        Retried as a whole on transient errors."""
+        steps = list(steps)
+
+        def work(tx: Any) -> None:
+            for cypher, params in steps:
+                tx.run(cypher, dict(params)).consume()
+
+        with (
+            self._translated(),
+            self.driver.session(
+                database=self.database, default_access_mode=WRITE_ACCESS
+            ) as session,
+        ):
+            session.execute_write(work)
+
     def write_batches(
         self,
         cypher: str,

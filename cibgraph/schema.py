@@ -25,7 +25,24 @@ NODE_KEYS: dict[str, str] = {
     "Hashtag": "tag",
     "DetectionRun": "id",
     "Cluster": "id",
+    "LoadCheckpoint": "key",
 }
+
+#: Relationship types cibgraph writes (whitelist for code-built Cypher).
+REL_TYPES: tuple[str, ...] = (
+    "POSTED",
+    "POSTED_IN",
+    "REPOST_OF",
+    "REPLY_TO",
+    "QUOTES",
+    "LINKS_TO",
+    "ON_DOMAIN",
+    "TAGS",
+    "MENTIONS",
+    "ADMINISTERS",
+    "MEMBER_OF",
+    "FOLLOWS",
+)
 
 #: Extra labels set on top of a keyed label (a NewsLike node is also a Page).
 EXTRA_LABELS: tuple[str, ...] = ("NewsLike",)
@@ -80,6 +97,18 @@ def count_cypher(label: str) -> str:
     if label not in NODE_KEYS and label not in EXTRA_LABELS:
         raise ValueError(f"not a cibgraph node label: {label!r}")
     return f"MATCH (n:{label}) RETURN count(n) AS count"
+
+
+def rel_count_cypher(rel_type: str) -> str:
+    """``MATCH ()-[r:<type>]->() RETURN count(r)`` for a whitelisted type only."""
+    if rel_type not in REL_TYPES:
+        raise ValueError(f"not a cibgraph relationship type: {rel_type!r}")
+    return f"MATCH ()-[r:{rel_type}]->() RETURN count(r) AS count"
+
+
+def rel_counts(graph: Graph) -> dict[str, int]:
+    """Relationship count for every type cibgraph writes."""
+    return {t: int(graph.query(rel_count_cypher(t))[0]["count"]) for t in REL_TYPES}
 
 
 def label_counts(graph: Graph) -> dict[str, int]:

@@ -10,10 +10,12 @@ from __future__ import annotations
 import sys
 
 import click
+from neo4j.exceptions import Neo4jError
 
 from cibgraph import __version__
 from cibgraph.cli.common import pass_settings_options
 from cibgraph.cli.db import db
+from cibgraph.cli.load import load_cmd
 from cibgraph.cli.query import query
 from cibgraph.errors import CibgraphError
 
@@ -39,6 +41,7 @@ def cli() -> None:
 
 cli.add_command(db)
 cli.add_command(query)
+cli.add_command(load_cmd)
 
 
 def main() -> None:
@@ -54,4 +57,9 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except CibgraphError as exc:
         click.secho(f"error: {exc}", err=True, fg="red")
+        sys.exit(1)
+    except Neo4jError as exc:  # a statement the server refused: say what it said
+        click.secho(
+            f"error: the graph server refused a statement: {exc.message}", err=True, fg="red"
+        )
         sys.exit(1)

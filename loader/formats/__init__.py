@@ -1,0 +1,77 @@
+"""Every input layout cibgraph reads, and detection from a file's header.
+
+``--format`` takes a layout name (``twitter-tweets``) or a family (``twitter-archive``,
+``ira``, ``crowdtangle``, ``native``, ``qut``); a family narrows detection to its layouts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from loader.formats import crowdtangle, ira, native, qut, twitter
+from loader.formats.base import Context, FormatSpec
+from loader.reader import read_header
+
+FORMATS: dict[str, FormatSpec] = {
+    spec.name: spec
+    for spec in (
+        twitter.USERS,
+        twitter.TWEETS,
+        ira.TWEETS,
+        ira.AUTHORS,
+        ira.AUTHOR_TWEETS,
+        crowdtangle.FORMAT,
+        qut.FORMAT,
+        *native.CSV_FORMATS,
+        native.JSONL_FORMAT,
+    )
+}
+FAMILIES: dict[str, list[str]] = {}
+for _spec in FORMATS.values():
+    FAMILIES.setdefault(_spec.family, []).append(_spec.name)
+
+DATA_SUFFIXES = (".csv", ".jsonl", ".ndjson")
+
+
+class UnknownFormat(ValueError):
+    pass
+
+
+def choices() -> list[str]:
+    return sorted(FAMILIES) + sorted(FORMATS)
+
+
+def detect(path: Path, wanted: str | None = None) -> FormatSpec:
+    """The layout of ``path`` (from its header), optionally limited to ``wanted``."""
+    candidates = _candidates(wanted)
+    if path.suffix.lower() in (".jsonl", ".ndjson"):
+        if native.JSONL_FORMAT in candidates:
+            return native.JSONL_FORMAT
+        raise UnknownFormat(f"{path}: JSON lines are read as the native format only")
+    header, delimiter = read_header(path)
+    for spec in candidates:
+        if not spec.jsonl and spec.matches(header):
+            return spec
+    # QUT's toolkit reads by position: with --format qut, any 8 column names do.
+    if wanted == "qut" and len(header) == len(qut.COLUMNS):
+        return candidates[0]
+    shown = ", ".join(header[:8]) + (", ..." if len(header) > 8 else "")
+    raise UnknownFormat(
+        f"{path}: unrecognised columns ({len(header)}, delimiter {delimiter!r}: {shown}). "
+        f"It could be one of: "
+        + "; ".join(f"{s.name} = {s.title}" for s in candidates if not s.jsonl)
+        + ". See docs/formats.md, or pass --format."
+    )
+
+
+def _candidates(wanted: str | None) -> list[FormatSpec]:
+    if wanted is None:
+        return list(FORMATS.values())
+    if wanted in FORMATS:
+        return [FORMATS[wanted]]
+    if wanted in FAMILIES:
+        return [FORMATS[name] for name in FAMILIES[wanted]]
+    raise UnknownFormat(f"unknown format {wanted!r}; choose from {', '.join(choices())}")
+
+
+__all__ = ["FAMILIES", "FORMATS", "Context", "FormatSpec", "UnknownFormat", "choices", "detect"]

@@ -1,0 +1,231 @@
+"""CrowdTangle historical export of Facebook Pages or Groups (CSV, ``,`` or ``;``).
+
+Both eras: the newer ~40-column export (``Post Created``, ``Care``) and the 2020 one
+(``Created``, ``Thankful``); Groups exports say ``Group Name`` instead of ``Page Name``.
+Each row is a post in a Page or Group; the export names no person, so posts have no
+POSTED edge, only POSTED_IN. ``Post Created`` carries a zone abbreviation
+(``2019-08-19 03:12:45 EDT``); an abbreviation we do not know rejects the row rather than
+guess. ``Final Link`` (after redirects) is preferred to ``Link``. A Page is NewsLike when
+its category or name says news/media (:func:`loader.newslike.is_news_like`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from loader.formats.base import Context, FormatSpec
+from loader.formats.common import (
+    RowError,
+    clean_id,
+    drop_none,
+    epoch,
+    hashtags_in,
+    integer,
+    number,
+    parse_datetime,
+    text,
+)
+from loader.newslike import is_news_like
+from loader.records import PostLinks, Row, uid
+from loader.urls import normalise_url
+
+PLATFORM = "facebook"
+
+#: Columns of the newer Pages export, in order (Groups: "Group Name" for "Page Name").
+COLUMNS = (
+    "Page Name",
+    "User Name",
+    "Facebook Id",
+    "Page Category",
+    "Page Admin Top Country",
+    "Page Description",
+    "Page Created",
+    "Likes at Posting",
+    "Followers at Posting",
+    "Post Created",
+    "Post Created Date",
+    "Post Created Time",
+    "Type",
+    "Total Interactions",
+    "Likes",
+    "Comments",
+    "Shares",
+    "Love",
+    "Wow",
+    "Haha",
+    "Sad",
+    "Angry",
+    "Care",
+    "Video Share Status",
+    "Is Video Owner?",
+    "Post Views",
+    "Total Views",
+    "Total Views For All Crossposts",
+    "Video Length",
+    "URL",
+    "Message",
+    "Link",
+    "Final Link",
+    "Image Text",
+    "Link Text",
+    "Description",
+    "Sponsor Id",
+    "Sponsor Name",
+    "Sponsor Category",
+    "Overperforming Score",
+)
+
+ZONES = {
+    "UTC": 0,
+    "GMT": 0,
+    "Z": 0,
+    "EST": -5,
+    "EDT": -4,
+    "CST": -6,
+    "CDT": -5,
+    "MST": -7,
+    "MDT": -6,
+    "PST": -8,
+    "PDT": -7,
+    "AKST": -9,
+    "AKDT": -8,
+    "HST": -10,
+    "BST": 1,
+    "CET": 1,
+    "CEST": 2,
+    "EET": 2,
+    "EEST": 3,
+    "MSK": 3,
+    "IST": 5.5,
+    "HKT": 8,
+    "SGT": 8,
+    "AWST": 8,
+    "JST": 9,
+    "KST": 9,
+    "AEST": 10,
+    "AEDT": 11,
+    "NZST": 12,
+    "NZDT": 13,
+}
+_POST_ID = re.compile(r"(?:/posts/|/videos/|/permalink/|story_fbid=|/photos/[^/]+/)(\d+)")
+
+
+def matches(header: list[str]) -> bool:
+    names = set(header)
+    return (
+        "Facebook Id" in names
+        and ({"Page Name", "Group Name"} & names) != set()
+        and ({"Post Created", "Created"} & names) != set()
+        and "URL" in names
+    )
+
+
+def created_at(value: str | None, name: str) -> dt.datetime | None:
+    """``2019-08-19 03:12:45 EDT`` -> aware UTC datetime."""
+    raw = text(value)
+    if raw is None:
+        return None
+    parts = raw.rsplit(" ", 1)
+    if len(parts) == 2 and parts[1].isalpha():
+        zone = parts[1].upper()
+        if zone not in ZONES:
+            raise RowError(name, f"unknown time zone abbreviation {parts[1]!r} in {raw!r}")
+        local = parse_datetime(parts[0], name, ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"))
+        assert local is not None
+        return local - dt.timedelta(hours=ZONES[zone])
+    return parse_datetime(raw, name, ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S%z"))
+
+
+def post_id(url: str | None, entity_id: str, created: dt.datetime) -> str:
+    """The post's id from its URL (``.../posts/123``), else the URL path, else time."""
+    if url:
+        found = _POST_ID.search(url)
+        if found:
+            return f"{entity_id}_{found.group(1)}"
+        normal = normalise_url(url)
+        if normal:
+            return normal.split("://", 1)[1]
+    return f"{entity_id}_{epoch(created)}"
+
+
+def parse(rec: dict[str, Any], ctx: Context) -> Row:
+    is_group = "Group Name" in rec
+    entity_id = clean_id(rec["Facebook Id"], "Facebook Id")
+    assert entity_id is not None
+    name_field = "Group Name" if is_group else "Page Name"
+    created_field = "Post Created" if "Post Created" in rec else "Created"
+    created = created_at(rec[created_field], created_field)
+    if created is None:
+        raise RowError(created_field, "required date is empty")
+    name = text(rec[name_field])
+    category = text(rec.get("Page Category"))
+    entity = drop_none(
+        {
+            "uid": uid(PLATFORM, entity_id),
+            "platform": PLATFORM,
+            "id": entity_id,
+            "name": name,
+            "handle": text(rec.get("User Name")),
+            "category": category,
+            "admin_country": text(rec.get("Page Admin Top Country")),
+            "description": text(rec.get("Page Description")),
+            "created_at": created_at(rec.get("Page Created"), "Page Created"),
+            "followers": integer(rec.get("Followers at Posting"), "Followers at Posting")
+            or integer(rec.get("Likes at Posting"), "Likes at Posting"),
+        }
+    )
+    if not is_group:
+        entity["news_like"] = is_news_like(category, name)
+    message = rec.get("Message") or None
+    post_url = text(rec.get("URL"))
+    pid = post_id(post_url, entity_id, created)
+    post = drop_none(
+        {
+            "uid": uid(PLATFORM, pid),
+            "platform": PLATFORM,
+            "id": pid,
+            "text": message,
+            "created_at": created,
+            "ts": epoch(created),
+            "type": text(rec.get("Type")),
+            "url": post_url,
+            "like_count": integer(rec.get("Likes"), "Likes"),
+            "share_count": integer(rec.get("Shares"), "Shares"),
+            "reply_count": integer(rec.get("Comments"), "Comments"),
+            "interactions": integer(rec.get("Total Interactions"), "Total Interactions"),
+            "overperforming": _score(rec.get("Overperforming Score")),
+        }
+    )
+    link = normalise_url(rec.get("Final Link") or "") or normalise_url(rec.get("Link") or "")
+    links = PostLinks(
+        posted_in=entity["uid"],
+        posted_in_kind="Group" if is_group else "Page",
+        hashtags=hashtags_in(message),
+        urls=[link] if link else [],
+    )
+    return Row(
+        groups=[entity] if is_group else [],
+        pages=[] if is_group else [entity],
+        posts=[(post, links)],
+    )
+
+
+def _score(value: str | None) -> float | None:
+    """``Overperforming Score`` may carry a long formula suffix: keep the leading number."""
+    raw = text(value)
+    if raw is None:
+        return None
+    found = re.match(r"^-?\d+(?:\.\d+)?", raw.replace(",", ""))
+    return number(found.group(0), "Overperforming Score") if found else None
+
+
+FORMAT = FormatSpec(
+    name="crowdtangle",
+    family="crowdtangle",
+    title="CrowdTangle historical export, Pages or Groups (both eras, , or ;)",
+    columns=COLUMNS,
+    matches=matches,
+    parse=parse,
+)

@@ -1,0 +1,181 @@
+"""Twitter information-operations archive (``<op>_users_csv_hashed.csv``,
+``<op>_tweets_csv_hashed.csv``), as in the Aug 2019 China / Hong Kong release.
+
+* Hashed releases anonymise small accounts: ``userid == user_screen_name ==
+  user_display_name`` (an opaque hash): such accounts get ``hashed: true``.
+* ``hashtags``, ``urls``, ``user_mentions`` are Python-list strings; mentions are user ids.
+* Retweets point at the original with ``retweet_tweetid``/``retweet_userid``; replies and
+  quotes likewise. Originals outside the release become stub Post/Account nodes (uid only)
+  so the amplification structure is kept.
+* ``tweet_time`` is ``YYYY-MM-DD HH:MM`` UTC; ``account_creation_date`` ``YYYY-MM-DD``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from loader.formats.base import Context, FormatSpec, exact
+from loader.formats.common import (
+    boolean,
+    clean_id,
+    drop_none,
+    epoch,
+    integer,
+    number,
+    parse_datetime,
+    py_list,
+    text,
+    unique,
+)
+from loader.records import PostLinks, Row, uid
+from loader.urls import normalise_url
+
+PLATFORM = "twitter"
+
+USER_COLUMNS = (
+    "userid",
+    "user_display_name",
+    "user_screen_name",
+    "user_reported_location",
+    "user_profile_description",
+    "user_profile_url",
+    "follower_count",
+    "following_count",
+    "account_creation_date",
+    "account_language",
+)
+TWEET_COLUMNS = (
+    "tweetid",
+    *USER_COLUMNS,
+    "tweet_language",
+    "tweet_text",
+    "tweet_time",
+    "tweet_client_name",
+    "in_reply_to_userid",
+    "in_reply_to_tweetid",
+    "quoted_tweet_tweetid",
+    "is_retweet",
+    "retweet_userid",
+    "retweet_tweetid",
+    "latitude",
+    "longitude",
+    "quote_count",
+    "reply_count",
+    "like_count",
+    "retweet_count",
+    "hashtags",
+    "urls",
+    "user_mentions",
+    "poll_choices",
+)
+
+
+def account(rec: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    user_id = clean_id(rec["userid"], "userid")
+    assert user_id is not None
+    handle = text(rec["user_screen_name"])
+    display = text(rec["user_display_name"])
+    return drop_none(
+        {
+            "uid": uid(PLATFORM, user_id),
+            "platform": PLATFORM,
+            "id": user_id,
+            "handle": handle,
+            "display_name": display,
+            "location": text(rec["user_reported_location"]),
+            "description": text(rec["user_profile_description"]),
+            "profile_url": text(rec["user_profile_url"]),
+            "followers": integer(rec["follower_count"], "follower_count"),
+            "following": integer(rec["following_count"], "following_count"),
+            "created_at": parse_datetime(
+                rec["account_creation_date"],
+                "account_creation_date",
+                ("%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"),
+            ),
+            "language": text(rec["account_language"]),
+            "hashed": handle == user_id and display == user_id,
+        }
+    )
+
+
+def parse_user(rec: dict[str, Any], ctx: Context) -> Row:
+    return Row(accounts=[account(rec, ctx)])
+
+
+def parse_tweet(rec: dict[str, Any], ctx: Context) -> Row:
+    tweet_id = clean_id(rec["tweetid"], "tweetid")
+    assert tweet_id is not None
+    author = account(rec, ctx)
+    created = parse_datetime(
+        rec["tweet_time"], "tweet_time", ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"), required_=True
+    )
+    assert created is not None
+    is_retweet = boolean(rec["is_retweet"], "is_retweet") or False
+    post = drop_none(
+        {
+            "uid": uid(PLATFORM, tweet_id),
+            "platform": PLATFORM,
+            "id": tweet_id,
+            "text": rec["tweet_text"] or None,
+            "created_at": created,
+            "ts": epoch(created),
+            "language": text(rec["tweet_language"]),
+            "client": text(rec["tweet_client_name"]),
+            "is_repost": is_retweet,
+            "latitude": _coordinate(rec["latitude"], "latitude"),
+            "longitude": _coordinate(rec["longitude"], "longitude"),
+            "like_count": integer(rec["like_count"], "like_count"),
+            "share_count": integer(rec["retweet_count"], "retweet_count"),
+            "reply_count": integer(rec["reply_count"], "reply_count"),
+            "quote_count": integer(rec["quote_count"], "quote_count"),
+        }
+    )
+    links = PostLinks(author=author["uid"])
+    stubs: list[dict[str, Any]] = []
+
+    def ref(id_field: str, user_field: str | None) -> tuple[str | None, str | None]:
+        target = clean_id(rec[id_field], id_field, required_=False)
+        who = clean_id(rec[user_field], user_field, required_=False) if user_field else None
+        if who:
+            stubs.append({"uid": uid(PLATFORM, who), "platform": PLATFORM, "id": who})
+        return (uid(PLATFORM, target) if target else None, uid(PLATFORM, who) if who else None)
+
+    if is_retweet:
+        links.repost_of, links.repost_of_author = ref("retweet_tweetid", "retweet_userid")
+    links.reply_to, links.reply_to_author = ref("in_reply_to_tweetid", "in_reply_to_userid")
+    links.quotes, _ = ref("quoted_tweet_tweetid", None)
+    links.hashtags = unique(t.lstrip("#").lower() for t in py_list(rec["hashtags"], "hashtags"))
+    links.urls = unique(u for u in map(normalise_url, py_list(rec["urls"], "urls")) if u)
+    for mentioned in py_list(rec["user_mentions"], "user_mentions"):
+        mid = clean_id(mentioned, "user_mentions")
+        assert mid is not None
+        links.mentions.append(uid(PLATFORM, mid))
+        stubs.append({"uid": uid(PLATFORM, mid), "platform": PLATFORM, "id": mid})
+    links.mentions = unique(links.mentions)
+    return Row(accounts=[author, *stubs], posts=[(post, links)])
+
+
+def _coordinate(value: str | None, name: str) -> float | None:
+    cleaned = text(value)
+    if cleaned is None or cleaned.lower() in ("absent", "present"):  # archive placeholders
+        return None
+    return number(cleaned, name)
+
+
+USERS = FormatSpec(
+    name="twitter-users",
+    family="twitter-archive",
+    title="Twitter IO archive, users file (10 columns)",
+    columns=USER_COLUMNS,
+    matches=exact(USER_COLUMNS),
+    parse=parse_user,
+    order=0,
+)
+TWEETS = FormatSpec(
+    name="twitter-tweets",
+    family="twitter-archive",
+    title="Twitter IO archive, tweets file (31 columns)",
+    columns=TWEET_COLUMNS,
+    matches=exact(TWEET_COLUMNS),
+    parse=parse_tweet,
+)

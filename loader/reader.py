@@ -1,0 +1,161 @@
+"""Stream records out of CSV and JSONL files with their line numbers.
+
+Every physical problem becomes a :class:`~loader.records.Reject` naming file, line and
+field: bytes that are not UTF-8, NUL bytes, wrong column counts, absurdly long fields,
+broken JSON. Good records stream on in bounded memory.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from loader.formats.common import MAX_FIELD_CHARS
+from loader.records import Reject
+
+csv.field_size_limit(MAX_FIELD_CHARS * 10)
+
+_NUL_MARK = "\udc00"  # never produced by decoding, so it marks a NUL byte we replaced
+_BAD_TEXT = re.compile("[\udc00-\udcff]")
+
+
+@dataclass
+class Record:
+    line: int
+    fields: dict[str, Any]
+    raw: str
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """``,``, ``;`` or tab: whichever splits the header line most (outside quotes)."""
+    outside = re.sub(r'"[^"]*"', "", header_line)
+    counts = {d: outside.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _lines(handle: Any) -> Iterator[str]:
+    for line in handle:
+        yield line.replace("\0", _NUL_MARK) if "\0" in line else line
+
+
+def read_header(path: Path) -> tuple[list[str], str]:
+    """The header fields and delimiter of a CSV file."""
+    with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as f:
+        first = f.readline()
+    delimiter = sniff_delimiter(first)
+    fields = next(csv.reader([first], delimiter=delimiter), [])
+    return [h.strip() for h in fields], delimiter
+
+
+def read_csv(path: Path, *, skip: int = 0) -> Iterator[Record | Reject]:
+    """Records of a CSV file with a header row; ``skip`` data records are passed over
+    without checks (resuming after a checkpoint)."""
+    header, delimiter = read_header(path)
+    width = len(header)
+    name = str(path)
+    with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as f:
+        reader = csv.reader(_lines(f), delimiter=delimiter)
+        next(reader, None)
+        previous_end = reader.line_num
+        index = 0
+        while True:
+            start = previous_end + 1
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                previous_end = reader.line_num
+                index += 1
+                if index > skip:
+                    yield Reject(name, start, "", f"unreadable CSV: {exc}")
+                continue
+            previous_end = reader.line_num
+            if not values:  # blank line
+                continue
+            index += 1
+            if index <= skip:
+                continue
+            raw = delimiter.join(values)[:500]
+            if len(values) != width:
+                yield Reject(
+                    name, start, "", f"expected {width} columns, got {len(values)}", _printable(raw)
+                )
+                continue
+            problem = _check_fields(header, values)
+            if problem:
+                yield Reject(name, start, problem[0], problem[1], _printable(raw))
+                continue
+            yield Record(start, dict(zip(header, values, strict=True)), raw)
+
+
+def _check_fields(header: list[str], values: list[str]) -> tuple[str, str] | None:
+    for column, value in zip(header, values, strict=True):
+        if len(value) > MAX_FIELD_CHARS:
+            return column, f"{len(value):,} characters is longer than {MAX_FIELD_CHARS:,}"
+        if _BAD_TEXT.search(value):
+            if _NUL_MARK in value:
+                return column, "contains a NUL byte"
+            return column, "contains bytes that are not valid UTF-8"
+    return None
+
+
+def _printable(raw: str) -> str:
+    return raw.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def read_jsonl(path: Path, *, skip: int = 0) -> Iterator[Record | Reject]:
+    """One JSON object per line; blank lines ignored."""
+    name = str(path)
+    index = 0
+    with open(path, encoding="utf-8-sig", errors="surrogateescape") as f:
+        for number, line in enumerate(f, start=1):
+            if not line.strip():
+                continue
+            index += 1
+            if index <= skip:
+                continue
+            raw = _printable(line.strip()[:500])
+            if _BAD_TEXT.search(line):
+                yield Reject(name, number, "", "contains bytes that are not valid UTF-8", raw)
+                continue
+            if len(line) > MAX_FIELD_CHARS * 4:
+                yield Reject(name, number, "", f"line of {len(line):,} characters is too long")
+                continue
+            try:
+                obj = json.loads(line.strip())
+            except json.JSONDecodeError as exc:
+                yield Reject(
+                    name, number, "", f"invalid JSON: {exc.msg} at column {exc.colno}", raw
+                )
+                continue
+            if not isinstance(obj, dict):
+                yield Reject(name, number, "", "expected a JSON object", raw)
+                continue
+            too_long = next(
+                (k for k, v in obj.items() if isinstance(v, str) and len(v) > MAX_FIELD_CHARS), None
+            )
+            if too_long:
+                yield Reject(
+                    name, number, too_long, f"longer than {MAX_FIELD_CHARS:,} characters", raw
+                )
+                continue
+            yield Record(number, obj, raw)
+
+
+def first_jsonl_keys(path: Path) -> list[str]:
+    with open(path, encoding="utf-8-sig", errors="replace") as f:
+        for line in f:
+            if line.strip():
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError:
+                    return []
+                return list(obj) if isinstance(obj, dict) else []
+    return []

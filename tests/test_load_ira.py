@@ -1,0 +1,81 @@
+"""fivethirtyeight IRA tweets, and the per-author variant."""
+
+import csv
+from pathlib import Path
+
+import pytest
+from loader_helpers import FIXTURES, counts, load_fixture, one, pairs
+
+from cibgraph.graph import Graph
+from loader import LoadError, load
+
+
+def test_ira_tweets(graph: Graph, tmp_path: Path) -> None:
+    report = load_fixture(graph, "ira", tmp_path)
+    assert (report.loaded, report.rejected) == (3, 2)
+    assert counts(graph) == {
+        "Account": 2,
+        "Post": 3,
+        "Url": 1,
+        "Domain": 1,
+        "Hashtag": 2,
+        "LoadCheckpoint": 1,
+        "POSTED": 3,
+        "LINKS_TO": 2,
+        "ON_DOMAIN": 1,
+        "TAGS": 3,
+    }
+    with open(report.rejects_file, newline="") as f:
+        rejects = list(csv.DictReader(f))
+    assert [(r["line"], r["field"]) for r in rejects] == [
+        ("4", "external_author_id"),
+        ("5", "tweet_id"),
+    ]
+    assert "scientific notation" in rejects[0]["reason"]
+    # a mangled id is never loaded as a number
+    assert graph.query("MATCH (n) WHERE n.id CONTAINS 'E+' RETURN n") == []
+    acc = one(
+        graph,
+        "MATCH (a:Account {uid: 'twitter:2572896396'}) RETURN a.handle AS h, "
+        "a.ira_category AS c, a.followers AS f",
+    )
+    assert acc == {"h": "TEN_GOP", "c": "RightTroll", "f": 9636}
+    rt = one(
+        graph,
+        "MATCH (p:Post {uid: 'twitter:914580356430536708'}) RETURN p.is_repost AS r,"
+        " p.type AS t, p.created_at AS c",
+    )
+    assert rt["r"] is True and rt["t"] == "RETWEET"
+    assert (rt["c"].month, rt["c"].day, rt["c"].hour, rt["c"].minute) == (10, 1, 20, 1)
+    assert pairs(graph, "MATCH (p:Post)-[:LINKS_TO]->(u:Url) RETURN p.id, u.url") == {
+        ("914580356430536707", "https://www.breitbart.com/big-government/2017/10/01/x"),
+        ("914580356430536710", "https://www.breitbart.com/big-government/2017/10/01/x"),
+    }
+
+
+def test_per_author_variant_resolves_through_authors_csv(graph: Graph, tmp_path: Path) -> None:
+    report = load_fixture(graph, "ira_authors", tmp_path)
+    assert [f.format for f in report.files] == ["ira-authors", "ira-author-tweets"]
+    assert (report.loaded, report.rejected) == (4, 1)
+    assert counts(graph) == {
+        "Account": 2,
+        "Post": 2,
+        "Hashtag": 1,
+        "LoadCheckpoint": 2,
+        "POSTED": 2,
+        "TAGS": 2,
+    }
+    assert pairs(graph, "MATCH (a:Account)-[:POSTED]->(p) RETURN a.handle, a.ira_category") == {
+        ("TEN_GOP", "RightTroll")
+    }
+    # ids are stable hashes: loading again adds nothing
+    load(FIXTURES / "ira_authors", graph=graph, report_dir=tmp_path / "r2", resume=False)
+    assert counts(graph)["Post"] == 2
+
+
+def test_per_author_tweets_without_authors_are_rejected(graph: Graph, tmp_path: Path) -> None:
+    with pytest.raises(LoadError, match=r"--strict: .*TEN_GOP.csv:2: field 'author_id'"):
+        load(
+            FIXTURES / "ira_authors" / "TEN_GOP.csv", graph=graph, strict=True, report_dir=tmp_path
+        )
+    assert counts(graph).get("Post", 0) == 0
