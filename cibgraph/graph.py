@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any
+from typing import Any, TypeVar
 
 from neo4j import READ_ACCESS, WRITE_ACCESS, Driver, GraphDatabase
 from neo4j import exceptions as neo4j_errors
@@ -30,6 +30,8 @@ from cibgraph.embedded import ROOT_USER, EmbeddedServer, ServerState, pid_alive
 from cibgraph.errors import CibgraphError, ConfigError, GraphUnavailable, ReadOnlyViolation
 from cibgraph.readonly import write_clauses
 from cibgraph.settings import EMBEDDED_DATABASE, Settings
+
+T = TypeVar("T")
 
 DEFAULT_BATCH_SIZE = 5000
 #: How long the driver retries a failed write transaction (transient errors, lost
@@ -193,13 +195,7 @@ class Graph:
         def work(tx: Any) -> list[dict[str, Any]]:
             return [r.data() for r in tx.run(cypher, dict(params or {}))]
 
-        with (
-            self._translated(),
-            self.driver.session(
-                database=self.database, default_access_mode=WRITE_ACCESS
-            ) as session,
-        ):
-            return session.execute_write(work)
+        return self.write_transaction(work)
 
     def execute_many(self, steps: Iterable[tuple[str, Mapping[str, Any]]]) -> None:
         """Run several statements in ONE write transaction: all commit or none do.
@@ -210,13 +206,19 @@ class Graph:
             for cypher, params in steps:
                 tx.run(cypher, dict(params)).consume()
 
+        self.write_transaction(work)
+
+    def write_transaction(self, work: Callable[[Any], T]) -> T:
+        """Call ``work(tx)`` in one managed write transaction (committed when it returns,
+        rolled back if it raises, retried as a whole on transient errors). ``work`` may
+        read and write through ``tx.run``; it must be safe to call again."""
         with (
             self._translated(),
             self.driver.session(
                 database=self.database, default_access_mode=WRITE_ACCESS
             ) as session,
         ):
-            session.execute_write(work)
+            return session.execute_write(work)
 
     def write_batches(
         self,

@@ -28,6 +28,7 @@ from cibgraph.errors import CibgraphError
 from cibgraph.graph import DEFAULT_BATCH_SIZE, Graph, connect
 from cibgraph.schema import apply_schema
 from cibgraph.settings import Settings
+from loader.bulk import BulkWriter
 from loader.formats import DATA_SUFFIXES, Context, FormatSpec, UnknownFormat, detect
 from loader.formats.common import RowError
 from loader.formats.ira import AUTHORS
@@ -64,6 +65,7 @@ class LoadReport:
     report_dir: str | None = None
     rejects_file: str | None = None
     first_rejects: list[str] = field(default_factory=list)
+    bulk_args: list[str] = field(default_factory=list)  # neo4j-admin import arguments
 
     @property
     def loaded(self) -> int:
@@ -169,13 +171,15 @@ def load(
     settings: Settings | None = None,
     graph: Graph | None = None,
     progress: Callable[[str, int], None] | None = None,
+    bulk_csv: str | Path | None = None,
 ) -> LoadReport:
     """Load ``paths`` into the graph; see the module doc. Returns a :class:`LoadReport`.
 
     ``strict`` validates each file completely before writing any of it and stops at its
     first rejection (:class:`LoadError`). ``dry_run`` parses and validates, writes nothing
     to the graph (rejects and summary are still written). ``progress(file, n)`` is called
-    as records are consumed.
+    as records are consumed. ``bulk_csv`` writes neo4j-admin import files into that
+    directory instead of the graph (see :mod:`loader.bulk`).
     """
     if batch_size < 1:
         raise LoadError(f"--batch-size must be at least 1, not {batch_size}")
@@ -184,7 +188,11 @@ def load(
     name = dataset or (items[0].name if items[0].is_dir() else items[0].stem)
     out_dir = Path(report_dir) if report_dir else Path.cwd() / "cibgraph-load" / name
     report = LoadReport(dataset=name, dry_run=dry_run, report_dir=str(out_dir))
+    bulk = BulkWriter(Path(bulk_csv), name) if bulk_csv else None
+    if bulk is not None:
+        dry_run = True  # nothing goes to the graph
     extra: dict[str, object] = {}  # shared across files of one call (IRA authors map)
+    written: dict[str, object] = {}  # nodes committed by this call (not sent again)
 
     with ExitStack() as stack:
         quarantine = _Quarantine(out_dir / REJECTS_NAME, stack)
@@ -210,10 +218,14 @@ def load(
                 resume=resume,
                 quarantine=quarantine,
                 progress=progress,
+                written=written,
+                bulk=bulk,
             )
             file_report.seconds = round(time.monotonic() - started, 3)
         if graph is not None and not dry_run:
             finish(graph)
+        if bulk is not None:
+            report.bulk_args = bulk.close()
         report.first_rejects = quarantine.first
         report.rejects_file = str(quarantine.path) if report.rejected else None
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -233,6 +245,8 @@ def _load_file(
     resume: bool,
     quarantine: _Quarantine,
     progress: Callable[[str, int], None] | None,
+    written: dict[str, object],
+    bulk: BulkWriter | None = None,
 ) -> None:
     key = fingerprint(path, spec, ctx.source)
     done, complete = (0, False)
@@ -261,6 +275,7 @@ def _load_file(
                 batch,
                 source=ctx.source,
                 checkpoint=Checkpoint(key, str(path), spec.name, consumed, complete=final),
+                written=written,
             )
         report.loaded += batch.rows
         batch = Batch()
@@ -272,6 +287,9 @@ def _load_file(
         if isinstance(item, Reject):
             report.rejected += 1
             quarantine.add(item)
+        elif bulk is not None:
+            bulk.add(item)
+            report.loaded += 1
         else:
             batch.add(item)
             if len(batch) >= batch_size:

@@ -51,41 +51,38 @@ URLS_CYPHER = (
     "UNWIND $rows AS r MERGE (u:Url {url: r.url}) ON CREATE SET u.source = $source "
     "WITH u, r MATCH (d:Domain {name: r.domain}) MERGE (u)-[:ON_DOMAIN]->(d)"
 )
-POSTED_CYPHER = (
-    "UNWIND $rows AS r MATCH (a:Account {uid: r.a}) MATCH (p:Post {uid: r.b}) "
-    "MERGE (a)-[:POSTED]->(p)"
+# New posts are CREATEd (keyed first, then properties: measured 24k/s against 15k/s for
+# `SET n = map` on the embedded server), authored ones together with their POSTED edge.
+NEW_POSTS_CYPHER = "UNWIND $rows AS r CREATE (n:Post {uid: r.uid}) SET n += r, n.source = $source"
+NEW_AUTHORED_POSTS_CYPHER = (
+    "UNWIND $rows AS r MATCH (a:Account {uid: r.author}) "
+    "CREATE (n:Post {uid: r.props.uid}) SET n += r.props, n.source = $source "
+    "CREATE (a)-[:POSTED]->(n)"
 )
-POSTED_IN_PAGE_CYPHER = (
-    "UNWIND $rows AS r MATCH (p:Post {uid: r.a}) MATCH (g:Page {uid: r.b}) "
-    "MERGE (p)-[:POSTED_IN]->(g)"
-)
-POSTED_IN_GROUP_CYPHER = (
-    "UNWIND $rows AS r MATCH (p:Post {uid: r.a}) MATCH (g:Group {uid: r.b}) "
-    "MERGE (p)-[:POSTED_IN]->(g)"
-)
-REPOST_OF_CYPHER = (
-    "UNWIND $rows AS r MATCH (p:Post {uid: r.a}) MATCH (o:Post {uid: r.b}) "
-    "MERGE (p)-[:REPOST_OF]->(o)"
-)
-REPLY_TO_CYPHER = (
-    "UNWIND $rows AS r MATCH (p:Post {uid: r.a}) MATCH (o:Post {uid: r.b}) "
-    "MERGE (p)-[:REPLY_TO]->(o)"
-)
-QUOTES_CYPHER = (
-    "UNWIND $rows AS r MATCH (p:Post {uid: r.a}) MATCH (o:Post {uid: r.b}) MERGE (p)-[:QUOTES]->(o)"
-)
-TAGS_CYPHER = (
-    "UNWIND $rows AS r MATCH (p:Post {uid: r.a}) MATCH (h:Hashtag {tag: r.b}) "
-    "MERGE (p)-[:TAGS]->(h)"
-)
-LINKS_TO_CYPHER = (
-    "UNWIND $rows AS r MATCH (p:Post {uid: r.a}) MATCH (u:Url {url: r.b}) "
-    "MERGE (p)-[:LINKS_TO]->(u)"
-)
-MENTIONS_CYPHER = (
-    "UNWIND $rows AS r MATCH (p:Post {uid: r.a}) MATCH (a:Account {uid: r.b}) "
-    "MERGE (p)-[:MENTIONS]->(a)"
-)
+EXISTING_POSTS_CYPHER = "UNWIND $uids AS u MATCH (p:Post {uid: u}) RETURN p.uid AS uid"
+
+#: edge name -> (start label, start key, type, end label, end key); rows are {a, b} keys.
+EDGES: dict[str, tuple[str, str, str, str, str]] = {
+    "posted": ("Account", "uid", "POSTED", "Post", "uid"),
+    "page": ("Post", "uid", "POSTED_IN", "Page", "uid"),
+    "group": ("Post", "uid", "POSTED_IN", "Group", "uid"),
+    "repost": ("Post", "uid", "REPOST_OF", "Post", "uid"),
+    "reply": ("Post", "uid", "REPLY_TO", "Post", "uid"),
+    "quotes": ("Post", "uid", "QUOTES", "Post", "uid"),
+    "tags": ("Post", "uid", "TAGS", "Hashtag", "tag"),
+    "links": ("Post", "uid", "LINKS_TO", "Url", "url"),
+    "mentions": ("Post", "uid", "MENTIONS", "Account", "uid"),
+}
+#: (edge name, verb) -> statement. CREATE for edges of posts that did not exist before
+#: this batch (they cannot have the edge yet); MERGE otherwise.
+EDGE_CYPHER: dict[tuple[str, str], str] = {
+    (name, verb): (
+        f"UNWIND $rows AS r MATCH (a:{a} {{{ak}: r.a}}) MATCH (b:{b} {{{bk}: r.b}}) "
+        f"{verb} (a)-[:{rel}]->(b)"
+    )
+    for name, (a, ak, rel, b, bk) in EDGES.items()
+    for verb in ("CREATE", "MERGE")
+}
 # Relation files may name nodes no other file describes: MERGE stubs for both ends.
 ADMINISTERS_CYPHER = (
     "UNWIND $rows AS r "
@@ -128,6 +125,18 @@ READ_CHECKPOINT_CYPHER = (
 )
 
 
+#: How many keys a load remembers as written (Urls beyond it are simply MERGEd again).
+MAX_REMEMBERED = 2_000_000
+_STUB_KEYS = frozenset({"uid", "platform", "id"})
+
+
+def _already(seen: dict[str, Any], record: Props) -> bool:
+    """Was this node committed earlier in the load with these properties (or is it a
+    stub of a node already committed)?"""
+    known = seen.get(record["uid"])
+    return known is not None and (known == record or record.keys() <= _STUB_KEYS)
+
+
 def _ends(pair: tuple[str, str]) -> dict[str, str]:
     (ap, ai), (bp, bi) = pair[0].split(":", 1), pair[1].split(":", 1)
     return {"a": pair[0], "ap": ap, "ai": ai, "b": pair[1], "bp": bp, "bi": bi}
@@ -161,6 +170,13 @@ class Batch:
                 else:
                     known.update(rec)
         for post, links in row.posts:
+            if links.author and links.author not in self.accounts:
+                platform, ident = links.author.split(":", 1)
+                self.accounts[links.author] = {
+                    "uid": links.author,
+                    "platform": platform,
+                    "id": ident,
+                }
             known = self.posts.get(post["uid"])
             if known is None:
                 self.posts[post["uid"]] = dict(post)
@@ -187,46 +203,60 @@ class Batch:
             + len(self.labels)
         )
 
-    def statements(self) -> list[tuple[str, dict[str, Any]]]:
-        """The batch as (cypher, params) steps, nodes before the edges that need them."""
-        steps: list[tuple[str, list[Any]]] = []
+    def statements(
+        self, existing: set[str], written: dict[str, Any] | None = None
+    ) -> list[tuple[str, list[Any]]]:
+        """The batch as (cypher, rows) steps, nodes before the edges that need them.
+
+        ``existing``: uids of this batch's posts already in the graph (MERGE path); the
+        others are created outright. ``written``: node key -> properties this load has
+        already committed; identical nodes are not sent again.
+        """
+        seen = written if written is not None else {}
+        steps: list[tuple[str, list[Any]]] = [
+            (cypher, [r for r in records.values() if not _already(seen, r)])
+            for cypher, records in (
+                (ACCOUNTS_CYPHER, self.accounts),
+                (PAGES_CYPHER, self.pages),
+                (GROUPS_CYPHER, self.groups),
+            )
+        ]
+        new_authored, new_plain, old = [], [], []
+        for post_uid, post in self.posts.items():
+            author = self.links[post_uid].author
+            if post_uid in existing:
+                old.append(post)
+            elif author:
+                new_authored.append({"author": author, "props": post})
+            else:
+                new_plain.append(post)
         steps += [
-            (ACCOUNTS_CYPHER, list(self.accounts.values())),
-            (PAGES_CYPHER, list(self.pages.values())),
-            (GROUPS_CYPHER, list(self.groups.values())),
-            (POSTS_CYPHER, list(self.posts.values())),
+            (NEW_AUTHORED_POSTS_CYPHER, new_authored),
+            (NEW_POSTS_CYPHER, new_plain),
+            (POSTS_CYPHER, old),
         ]
 
         stubs: dict[str, dict[str, str]] = {}
-        edges: dict[str, list[dict[str, str]]] = {
-            name: []
-            for name in (
-                "posted",
-                "page",
-                "group",
-                "repost",
-                "reply",
-                "quotes",
-                "tags",
-                "links",
-                "mentions",
-            )
-        }
+        edges: dict[tuple[str, str], list[dict[str, str]]] = {key: [] for key in EDGE_CYPHER}
         tags: set[str] = set()
         urls: dict[str, str] = {}
         for post_uid, link in self.links.items():
-            if link.author:
-                edges["posted"].append({"a": link.author, "b": post_uid})
+            verb = "MERGE" if post_uid in existing else "CREATE"
+
+            def edge(name: str, a: str, b: str, verb: str = verb) -> None:
+                edges[(name, verb)].append({"a": a, "b": b})
+
+            if link.author and verb == "MERGE":  # new posts got POSTED when created
+                edge("posted", link.author, post_uid)
             if link.posted_in:
-                kind = "page" if link.posted_in_kind == "Page" else "group"
-                edges[kind].append({"a": post_uid, "b": link.posted_in})
+                edge("page" if link.posted_in_kind == "Page" else "group", post_uid, link.posted_in)
             for name, target in (
                 ("repost", link.repost_of),
                 ("reply", link.reply_to),
                 ("quotes", link.quotes),
             ):
                 if target:
-                    edges[name].append({"a": post_uid, "b": target})
+                    edge(name, post_uid, target)
                     if target not in self.posts:
                         platform, ident = target.split(":", 1)
                         stubs[target] = {"uid": target, "platform": platform, "id": ident}
@@ -234,31 +264,28 @@ class Batch:
                 (link.repost_of, link.repost_of_author),
                 (link.reply_to, link.reply_to_author),
             ):
-                if original and author:
-                    edges["posted"].append({"a": author, "b": original})
+                if original and author:  # the original's author, when the row names it
+                    edge("posted", author, original, "MERGE")
             for tag in link.hashtags:
                 tags.add(tag)
-                edges["tags"].append({"a": post_uid, "b": tag})
+                edge("tags", post_uid, tag)
             for url in link.urls:
                 urls[url] = domain_of(url)
-                edges["links"].append({"a": post_uid, "b": url})
+                edge("links", post_uid, url)
             for mention in link.mentions:
-                edges["mentions"].append({"a": post_uid, "b": mention})
+                edge("mentions", post_uid, mention)
 
         steps += [
             (STUB_POSTS_CYPHER, list(stubs.values())),
-            (HASHTAGS_CYPHER, sorted(tags)),
-            (DOMAINS_CYPHER, sorted(set(urls.values()))),
-            (URLS_CYPHER, [{"url": u, "domain": d} for u, d in urls.items()]),
-            (POSTED_CYPHER, edges["posted"]),
-            (POSTED_IN_PAGE_CYPHER, edges["page"]),
-            (POSTED_IN_GROUP_CYPHER, edges["group"]),
-            (REPOST_OF_CYPHER, edges["repost"]),
-            (REPLY_TO_CYPHER, edges["reply"]),
-            (QUOTES_CYPHER, edges["quotes"]),
-            (TAGS_CYPHER, edges["tags"]),
-            (LINKS_TO_CYPHER, edges["links"]),
-            (MENTIONS_CYPHER, edges["mentions"]),
+            (HASHTAGS_CYPHER, sorted(t for t in tags if seen.get(f"#{t}") is None)),
+            (DOMAINS_CYPHER, sorted({d for d in urls.values() if seen.get(f"@{d}") is None})),
+            (
+                URLS_CYPHER,
+                [{"url": u, "domain": d} for u, d in urls.items() if seen.get(f"~{u}") is None],
+            ),
+        ]
+        steps += [(EDGE_CYPHER[key], rows) for key, rows in edges.items()]
+        steps += [
             (ADMINISTERS_CYPHER, [_ends(p) for p in sorted(self.admins)]),
             (MEMBER_OF_CYPHER, [_ends(p) for p in sorted(self.members)]),
             (FOLLOWS_CYPHER, [_ends(p) for p in sorted(self.follows)]),
@@ -269,7 +296,20 @@ class Batch:
                 {k: v for k, v in label.items() if k != "label_of"}
             )
         steps += [(LABELS_CYPHER[kind], rows) for kind, rows in sorted(by_kind.items())]
-        return [(cypher, {"rows": rows}) for cypher, rows in steps if rows]
+        return [(cypher, rows) for cypher, rows in steps if rows]
+
+    def remember(self, written: dict[str, Any]) -> None:
+        """After commit: note what need not be sent again during this load."""
+        for records in (self.accounts, self.pages, self.groups):
+            for key, props in records.items():
+                written[key] = props
+        for link in self.links.values():
+            for tag in link.hashtags:
+                written[f"#{tag}"] = True
+            for url in link.urls:
+                written[f"@{domain_of(url)}"] = True
+                if len(written) < MAX_REMEMBERED:  # bounded memory on huge loads
+                    written[f"~{url}"] = True
 
 
 @dataclass
@@ -289,25 +329,42 @@ def read_checkpoint(graph: Graph, key: str) -> tuple[int, bool]:
 
 
 def write_batch(
-    graph: Graph, batch: Batch, *, source: str, checkpoint: Checkpoint | None = None
+    graph: Graph,
+    batch: Batch,
+    *,
+    source: str,
+    checkpoint: Checkpoint | None = None,
+    written: dict[str, Any] | None = None,
 ) -> None:
-    """Write ``batch`` (and advance ``checkpoint``) in one transaction."""
-    steps = batch.statements()
-    if checkpoint is not None:
-        steps.append(
-            (
-                CHECKPOINT_CYPHER,
-                {
-                    "key": checkpoint.key,
-                    "file": checkpoint.file,
-                    "format": checkpoint.format,
-                    "records": checkpoint.records,
-                    "complete": checkpoint.complete,
-                    "now": dt.datetime.now(dt.UTC),
-                },
-            )
+    """Write ``batch`` (and advance ``checkpoint``) in one transaction.
+
+    ``written`` is a per-load memory of committed nodes (see :meth:`Batch.remember`);
+    pass the same dict for every batch of one load, or None.
+    """
+
+    def work(tx: Any) -> None:
+        existing = (
+            {r["uid"] for r in tx.run(EXISTING_POSTS_CYPHER, uids=list(batch.posts))}
+            if batch.posts
+            else set()
         )
-    graph.execute_many([(cypher, {**params, "source": source}) for cypher, params in steps])
+        for cypher, rows in batch.statements(existing, written):
+            tx.run(cypher, rows=rows, source=source).consume()
+        if checkpoint is not None:
+            tx.run(
+                CHECKPOINT_CYPHER,
+                key=checkpoint.key,
+                file=checkpoint.file,
+                format=checkpoint.format,
+                records=checkpoint.records,
+                complete=checkpoint.complete,
+                source=source,
+                now=dt.datetime.now(dt.UTC),
+            ).consume()
+
+    graph.write_transaction(work)
+    if written is not None:
+        batch.remember(written)
 
 
 def finish(graph: Graph) -> None:

@@ -76,6 +76,12 @@ class _RateColumn(TextColumn):
     type=click.Path(file_okay=False, path_type=Path),
     help="Where rejects.csv and summary.json go (default: ./cibgraph-load/DATASET).",
 )
+@click.option(
+    "--bulk-csv",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write CSVs for `neo4j-admin database import full` into this directory "
+    "instead of loading (for datasets too big for transactions; see README).",
+)
 @click.pass_context
 def load_cmd(
     ctx: click.Context,
@@ -88,6 +94,7 @@ def load_cmd(
     no_resume: bool,
     platform: str,
     report_dir: Path | None,
+    bulk_csv: Path | None,
 ) -> None:
     """Load takedown archives, exports and native files into the graph.
 
@@ -103,7 +110,7 @@ def load_cmd(
       cibgraph load scenario/ --dataset hk-demo
       cibgraph load export.csv --format crowdtangle --dry-run
     """
-    settings = None if dry_run else settings_from(ctx)
+    settings = None if (dry_run or bulk_csv) else settings_from(ctx)
     console = Console(stderr=True)
     with Progress(
         TextColumn("{task.description}"),
@@ -134,6 +141,7 @@ def load_cmd(
             report_dir=report_dir,
             settings=settings,
             progress=progress,
+            bulk_csv=bulk_csv,
         )
     print_report(report)
 
@@ -169,3 +177,13 @@ def print_report(report: LoadReport) -> None:
     if report.rejects_file:
         console.print(f"rejects: {report.rejects_file}", markup=False)
     console.print(f"summary: {Path(report.report_dir or '.') / 'summary.json'}", markup=False)
+    if report.bulk_args:
+        console.print(
+            "bulk import files written; on the Neo4j host run, from that directory:\n"
+            "  neo4j-admin database import full neo4j --overwrite-destination "
+            "--skip-duplicate-nodes=true --skip-bad-relationships=true "
+            + " ".join(report.bulk_args)
+            + "\nthen: cibgraph db schema",
+            markup=False,
+            highlight=False,
+        )
