@@ -22,24 +22,20 @@ from cibgraph.graph import Graph
 from loader.records import PostLinks, Props, Row
 from loader.urls import domain_of
 
-ACCOUNTS_CYPHER = (
-    "UNWIND $rows AS r MERGE (n:Account {uid: r.uid}) ON CREATE SET n.source = $source SET n += r"
-)
-PAGES_CYPHER = (
-    "UNWIND $rows AS r MERGE (n:Page {uid: r.uid}) ON CREATE SET n.source = $source SET n += r"
-)
+#: label -> MERGE of full node records (uid-keyed); `source` only when created.
+NODE_CYPHER: dict[str, str] = {
+    label: (
+        f"UNWIND $rows AS r MERGE (n:{label} {{uid: r.uid}}) "
+        "ON CREATE SET n.source = $source SET n += r"
+    )
+    for label in ("Account", "Page", "Group", "Post")
+}
 # The NewsLike label follows the `news_like` property. It is set in a transaction of its
 # own after the data commits: ArcadeDB cannot relabel a node created in the same
 # transaction (the label change re-inserts it under the unique key and fails).
 NEWSLIKE_CYPHER = (
     "MATCH (n:Page) WHERE n.news_like = true AND NOT n:NewsLike SET n:NewsLike",
     "MATCH (n:NewsLike) WHERE n.news_like = false REMOVE n:NewsLike",
-)
-GROUPS_CYPHER = (
-    "UNWIND $rows AS r MERGE (n:Group {uid: r.uid}) ON CREATE SET n.source = $source SET n += r"
-)
-POSTS_CYPHER = (
-    "UNWIND $rows AS r MERGE (n:Post {uid: r.uid}) ON CREATE SET n.source = $source SET n += r"
 )
 STUB_POSTS_CYPHER = (
     "UNWIND $rows AS r MERGE (n:Post {uid: r.uid}) "
@@ -84,29 +80,23 @@ EDGE_CYPHER: dict[tuple[str, str], str] = {
     for verb in ("CREATE", "MERGE")
 }
 # Relation files may name nodes no other file describes: MERGE stubs for both ends.
-ADMINISTERS_CYPHER = (
-    "UNWIND $rows AS r "
-    "MERGE (a:Account {uid: r.a}) ON CREATE SET a.platform = r.ap, a.id = r.ai, "
-    "a.source = $source "
-    "MERGE (g:Page {uid: r.b}) ON CREATE SET g.platform = r.bp, g.id = r.bi, g.source = $source "
-    "MERGE (a)-[:ADMINISTERS]->(g)"
-)
-MEMBER_OF_CYPHER = (
-    "UNWIND $rows AS r "
-    "MERGE (a:Account {uid: r.a}) ON CREATE SET a.platform = r.ap, a.id = r.ai, "
-    "a.source = $source "
-    "MERGE (g:Group {uid: r.b}) ON CREATE SET g.platform = r.bp, g.id = r.bi, "
-    "g.source = $source "
-    "MERGE (a)-[:MEMBER_OF]->(g)"
-)
-FOLLOWS_CYPHER = (
-    "UNWIND $rows AS r "
-    "MERGE (a:Account {uid: r.a}) ON CREATE SET a.platform = r.ap, a.id = r.ai, "
-    "a.source = $source "
-    "MERGE (b:Account {uid: r.b}) ON CREATE SET b.platform = r.bp, b.id = r.bi, "
-    "b.source = $source "
-    "MERGE (a)-[:FOLLOWS]->(b)"
-)
+#: relation -> (start label, type, end label); rows carry both ends' uid, platform, id.
+RELATIONS: dict[str, tuple[str, str, str]] = {
+    "admins": ("Account", "ADMINISTERS", "Page"),
+    "members": ("Account", "MEMBER_OF", "Group"),
+    "follows": ("Account", "FOLLOWS", "Account"),
+}
+RELATION_CYPHER: dict[str, str] = {
+    name: (
+        f"UNWIND $rows AS r "
+        f"MERGE (a:{a} {{uid: r.a}}) ON CREATE SET a.platform = r.ap, a.id = r.ai, "
+        "a.source = $source "
+        f"MERGE (b:{b} {{uid: r.b}}) ON CREATE SET b.platform = r.bp, b.id = r.bi, "
+        "b.source = $source "
+        f"MERGE (a)-[:{rel}]->(b)"
+    )
+    for name, (a, rel, b) in RELATIONS.items()
+}
 LABELS_CYPHER: dict[str, str] = {
     label: (
         f"UNWIND $rows AS r MERGE (n:{label} {{uid: r.uid}}) "
@@ -216,9 +206,9 @@ class Batch:
         steps: list[tuple[str, list[Any]]] = [
             (cypher, [r for r in records.values() if not _already(seen, r)])
             for cypher, records in (
-                (ACCOUNTS_CYPHER, self.accounts),
-                (PAGES_CYPHER, self.pages),
-                (GROUPS_CYPHER, self.groups),
+                (NODE_CYPHER["Account"], self.accounts),
+                (NODE_CYPHER["Page"], self.pages),
+                (NODE_CYPHER["Group"], self.groups),
             )
         ]
         new_authored, new_plain, old = [], [], []
@@ -233,7 +223,7 @@ class Batch:
         steps += [
             (NEW_AUTHORED_POSTS_CYPHER, new_authored),
             (NEW_POSTS_CYPHER, new_plain),
-            (POSTS_CYPHER, old),
+            (NODE_CYPHER["Post"], old),
         ]
 
         stubs: dict[str, dict[str, str]] = {}
@@ -286,9 +276,10 @@ class Batch:
         ]
         steps += [(EDGE_CYPHER[key], rows) for key, rows in edges.items()]
         steps += [
-            (ADMINISTERS_CYPHER, [_ends(p) for p in sorted(self.admins)]),
-            (MEMBER_OF_CYPHER, [_ends(p) for p in sorted(self.members)]),
-            (FOLLOWS_CYPHER, [_ends(p) for p in sorted(self.follows)]),
+            *(
+                (RELATION_CYPHER[name], [_ends(p) for p in sorted(getattr(self, name))])
+                for name in RELATIONS
+            ),
         ]
         by_kind: dict[str, list[Props]] = {}
         for (label_of, _), label in self.labels.items():
