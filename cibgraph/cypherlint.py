@@ -7,9 +7,10 @@ What is checked:
   tuple/list/dict of strings) in the ``cibgraph``, ``loader``, ``queries`` and ``analytics``
   packages. Internal Cypher lives in such constants by convention so it is linted too.
 
-The parser runs in Node (``tools/cypher-lint``, installed with ``npm ci``). Parameters:
-a statement may use the ``$names`` it declares; until stored-query headers declare them,
-every ``$name`` a statement uses counts as declared, so syntax is what is checked.
+The parser runs in Node (``tools/cypher-lint``, installed with ``npm ci``). Parameters: a
+stored query may use only the ``$names`` its header declares (an undeclared one is an
+error); for internal statements and header-less files every ``$name`` counts as declared,
+so syntax is what is checked.
 """
 
 from __future__ import annotations
@@ -63,13 +64,23 @@ def used_parameters(cypher: str) -> list[str]:
 
 
 def file_statements(paths: Iterable[Path]) -> list[Statement]:
-    """One statement per ``.cypher`` file (directories are searched recursively)."""
+    """One statement per ``.cypher`` file (directories are searched recursively). A file
+    with a stored-query header may use only the parameters its header declares; a header
+    that does not parse is reported as an error of its own."""
+    from queries.registry import HEADER_END, QueryError, parse
+
     out: list[Statement] = []
     for path in paths:
         files = sorted(path.rglob("*.cypher")) if path.is_dir() else [path]
         for file in files:
             text = file.read_text(encoding="utf-8")
-            out.append(Statement(str(file), text, used_parameters(text)))
+            params = used_parameters(text)
+            if HEADER_END in text.splitlines():
+                try:
+                    params = sorted(parse(text, file).parameters)
+                except QueryError as exc:
+                    raise CibgraphError(str(exc)) from None
+            out.append(Statement(str(file), text, params))
     return out
 
 

@@ -42,6 +42,12 @@ REL_TYPES: tuple[str, ...] = (
     "ADMINISTERS",
     "MEMBER_OF",
     "FOLLOWS",
+    # written by detection runs
+    "IN_CLUSTER",
+    "FROM_RUN",
+    "RUNS",
+    "AMPLIFIES",
+    "COORDINATED_WITH",
 )
 
 #: Extra labels set on top of a keyed label (a NewsLike node is also a Page).

@@ -7,8 +7,8 @@
 // tags: [overview, sanity]
 // mode: read
 // parameters: {}
-//
-// Neo4j Browser: paste the statement below as is (no parameters).
+// ---
+// Neo4j Browser: no parameters; run the statement.
 MATCH (n)
 UNWIND labels(n) AS label
 RETURN label, count(*) AS nodes
