@@ -17,6 +17,7 @@ Example::
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -293,3 +294,14 @@ def connect(settings: Settings | None = None) -> Iterator[Graph]:
         graph.close()
         if started_here and server is not None:
             server.stop()
+
+
+def utc_datetime(value: Any) -> dt.datetime | None:
+    """A stored datetime as an aware UTC ``datetime``. The embedded backend returns
+    datetimes it stored from UTC values without their zone; those are read as UTC."""
+    if value is None:
+        return None
+    native = value.to_native() if hasattr(value, "to_native") else value
+    if not isinstance(native, dt.datetime):
+        return None
+    return native.replace(tzinfo=dt.UTC) if native.tzinfo is None else native.astimezone(dt.UTC)

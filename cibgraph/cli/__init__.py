@@ -15,6 +15,8 @@ from neo4j.exceptions import Neo4jError
 from cibgraph import __version__
 from cibgraph.cli.common import pass_settings_options
 from cibgraph.cli.db import db
+from cibgraph.cli.demo import demo
+from cibgraph.cli.detect import detect_cmd, evaluate_cmd
 from cibgraph.cli.load import load_cmd
 from cibgraph.cli.query import query
 from cibgraph.errors import CibgraphError
@@ -42,6 +44,9 @@ def cli() -> None:
 cli.add_command(db)
 cli.add_command(query)
 cli.add_command(load_cmd)
+cli.add_command(demo)
+cli.add_command(detect_cmd)
+cli.add_command(evaluate_cmd)
 
 
 def main() -> None:

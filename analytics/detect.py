@@ -1,0 +1,220 @@
+"""``detect``: the whole detection pipeline as one call (what ``cibgraph detect`` runs).
+
+graph -> actions (one streaming read) -> co-action edges per signal -> combined graph ->
+communities -> scored, explained clusters -> written back as a DetectionRun.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from analytics.actions import SIGNALS, Actions, collect
+from analytics.coaction import EdgeList, SignalParams, signal_edges
+from analytics.combine import DEFAULT_WEIGHTS, CombineParams, combine
+from analytics.communities import communities
+from analytics.runs import fingerprint, new_run_id, write_run
+from analytics.scoring import ClusterScore, score_clusters
+from cibgraph.errors import CibgraphError
+from cibgraph.graph import Graph
+
+DEFAULT_SIGNALS = ("url", "repost", "reply", "text", "near_text", "hashtag", "admin", "creation")
+NEWS_DOMAINS_CYPHER = (
+    "MATCH (p:NewsLike)<-[:POSTED_IN]-(:Post)-[:LINKS_TO]->(:Url)-[:ON_DOMAIN]->(d:Domain) "
+    "RETURN p.uid AS page, collect(DISTINCT d.name) AS domains"
+)
+PAGE_ACTORS_CYPHER = "MATCH (g:Page) RETURN g.uid AS uid"
+GROUP_ACTORS_CYPHER = "MATCH (g:Group) RETURN g.uid AS uid"
+
+
+@dataclass
+class DetectParams:
+    """Every knob of a run (recorded on the DetectionRun node)."""
+
+    signals: tuple[str, ...] = DEFAULT_SIGNALS
+    window: int = 60
+    min_weight: int = 2
+    max_actors: int | None = 500
+    weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    min_edge: float = 1.0
+    percentile: float | None = None
+    min_symmetry: float = 0.0
+    engine: str = "igraph"
+    resolution: float = 1.0
+    seed: int = 42
+    threshold: float = 0.5
+    min_size: int = 3
+    write_edges: str = "flagged"  # none | flagged | all
+
+    def check(self) -> None:
+        unknown = [s for s in self.signals if s not in SIGNALS]
+        if unknown:
+            raise CibgraphError(
+                f"unknown signal(s) {', '.join(unknown)}; choose from {', '.join(SIGNALS)}"
+            )
+        if self.window < 0 or self.min_weight < 1:
+            raise CibgraphError("--window must be >= 0 and --min-weight >= 1")
+        if self.write_edges not in ("none", "flagged", "all"):
+            raise CibgraphError("--write-edges must be none, flagged or all")
+
+
+@dataclass
+class DetectionResult:
+    run_id: str | None
+    params: DetectParams
+    clusters: list[ClusterScore]
+    members: dict[int, list[str]]  # cluster index -> member uids
+    edge_counts: dict[str, int]
+    skipped_objects: dict[str, int]
+    combined_edges: int
+    seconds: dict[str, float]
+    actions: Actions | None = None
+    edge_lists: list[EdgeList] = field(default_factory=list)
+
+    @property
+    def flagged(self) -> list[ClusterScore]:
+        return [c for c in self.clusters if c.flagged]
+
+    def flagged_uids(self) -> set[str]:
+        return {uid for c in self.flagged for uid in self.members[c.index]}
+
+
+def detect(
+    graph: Graph,
+    params: DetectParams | None = None,
+    *,
+    write: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> DetectionResult:
+    """Run detection on the whole graph; record it unless ``write`` is False."""
+    params = params or DetectParams()
+    params.check()
+    say = progress or (lambda _message: None)
+    seconds: dict[str, float] = {}
+    started = time.monotonic()
+
+    say("reading actions from the graph")
+    acts = collect(graph, params.signals)
+    seconds["read"] = time.monotonic() - started
+
+    mark = time.monotonic()
+    signal_params = SignalParams(params.window, params.min_weight, params.max_actors)
+    edge_lists = []
+    for signal in params.signals:
+        say(f"co-action edges: {signal}")
+        edge_lists.append(signal_edges(acts, signal, signal_params))
+    seconds["edges"] = time.monotonic() - mark
+
+    mark = time.monotonic()
+    say("combining signals and finding communities")
+    combined = combine(
+        edge_lists,
+        CombineParams(params.weights, params.min_edge, params.percentile, params.min_symmetry),
+    )
+    membership = communities(combined, params.engine, params.resolution, params.seed, graph)
+    seconds["communities"] = time.monotonic() - mark
+
+    mark = time.monotonic()
+    say("scoring clusters")
+    news = {r["page"]: set(r["domains"]) for r in graph.query(NEWS_DOMAINS_CYPHER)}
+    clusters = score_clusters(
+        acts,
+        membership,
+        combined,
+        window=params.window,
+        news_domains=news,
+        threshold=params.threshold,
+        min_size=params.min_size,
+    )
+    members = {c.index: [acts.actors.values[m] for m in c.members] for c in clusters}
+    seconds["scoring"] = time.monotonic() - mark
+
+    result = DetectionResult(
+        run_id=None,
+        params=params,
+        clusters=clusters,
+        members=members,
+        edge_counts={e.signal: len(e) for e in edge_lists},
+        skipped_objects={e.signal: e.skipped_objects for e in edge_lists},
+        combined_edges=len(combined),
+        seconds=seconds,
+        actions=acts,
+        edge_lists=edge_lists,
+    )
+    if write:
+        mark = time.monotonic()
+        say("writing the run back to the graph")
+        result.run_id = _write(graph, result, combined, membership, acts)
+        seconds["write"] = time.monotonic() - mark
+    seconds["total"] = time.monotonic() - started
+    return result
+
+
+def _write(
+    graph: Graph, result: DetectionResult, combined: Any, membership: dict[int, int], acts: Actions
+) -> str:
+    now = dt.datetime.now(dt.UTC)
+    run_id = new_run_id(now)
+    pages = {r["uid"] for r in graph.query(PAGE_ACTORS_CYPHER)}
+    groups = {r["uid"] for r in graph.query(GROUP_ACTORS_CYPHER)}
+    clusters, members, runs, amplifies = [], [], [], []
+    flagged_index = {c.index for c in result.flagged}
+    for c in result.clusters:
+        cid = f"{run_id}:{c.index}"
+        clusters.append(
+            {
+                "id": cid,
+                "index": c.index,
+                "size": len(c.members),
+                "score": c.score,
+                "flagged": c.flagged,
+                "explanation": c.explanation,
+                "features": _features_json(c.features),
+            }
+        )
+        for uid in result.members[c.index]:
+            label = "Page" if uid in pages else "Group" if uid in groups else "Account"
+            members.append({"uid": uid, "cluster": cid, "label": label})
+        runs += [{"cluster": cid, "page": page} for page in c.runs]
+        amplifies += [
+            {"cluster": cid, "page": page, "shares": shares} for page, shares in c.amplifies.items()
+        ]
+    edges = []
+    mode = result.params.write_edges
+    if mode != "none":
+        names = acts.actors.values
+        for a, b, w, detail in zip(
+            combined.u.tolist(),
+            combined.v.tolist(),
+            combined.weight.tolist(),
+            combined.signals,
+            strict=True,
+        ):
+            in_flagged = membership.get(a) in flagged_index or membership.get(b) in flagged_index
+            if mode == "all" or in_flagged:
+                edges.append(
+                    {"a": names[a], "b": names[b], "weight": round(w, 3), "signals": sorted(detail)}
+                )
+    write_run(
+        graph,
+        run_id=run_id,
+        created_at=now,
+        engine=result.params.engine,
+        params=asdict(result.params),
+        data_fingerprint=fingerprint(graph),
+        signals=list(result.params.signals),
+        clusters=clusters,
+        members=members,
+        runs=runs,
+        amplifies=amplifies,
+        edges=edges,
+    )
+    return run_id
+
+
+def _features_json(features: dict[str, float]) -> str:
+    return json.dumps({k: round(v, 4) for k, v in features.items()}, sort_keys=True)

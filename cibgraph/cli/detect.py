@@ -1,0 +1,216 @@
+"""``cibgraph detect`` and ``cibgraph evaluate``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from analytics.actions import SIGNALS
+from analytics.communities import ENGINES
+from analytics.detect import DEFAULT_SIGNALS, DetectParams, detect
+from analytics.evaluate import evaluate, read_truth
+from cibgraph.cli.common import settings_from
+from cibgraph.graph import connect
+from cibgraph.output import print_table
+
+
+@click.command("detect")
+@click.option(
+    "--signals",
+    default=",".join(DEFAULT_SIGNALS),
+    show_default=True,
+    help=f"Comma-separated co-action signals: {', '.join(SIGNALS)}.",
+)
+@click.option(
+    "--window",
+    type=click.IntRange(min=0),
+    default=60,
+    show_default=True,
+    help="Seconds within which two accounts' actions on the same object count.",
+)
+@click.option(
+    "--min-weight",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Matched posts an edge of one signal needs (QUT's min_edge_weight).",
+)
+@click.option(
+    "--max-actors",
+    type=click.IntRange(min=2),
+    default=500,
+    show_default=True,
+    help="Skip objects (viral links, national hashtags) touched by more accounts.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="igraph",
+    show_default=True,
+    help="Community detection engine (louvain = python-louvain).",
+)
+@click.option("--resolution", type=float, default=1.0, show_default=True)
+@click.option("--seed", type=int, default=42, show_default=True)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    default=0.5,
+    show_default=True,
+    help="Score from which a cluster is flagged.",
+)
+@click.option("--min-size", type=click.IntRange(min=1), default=3, show_default=True)
+@click.option(
+    "--percentile",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="Keep only combined edges at or above this weight quantile (CooRnet: 0.9).",
+)
+@click.option(
+    "--min-symmetry",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help="Drop pairs whose two directions differ more (CooRTweet's symmetry).",
+)
+@click.option(
+    "--write-edges",
+    type=click.Choice(["none", "flagged", "all"]),
+    default="flagged",
+    show_default=True,
+    help="Which coordination edges to write as COORDINATED_WITH.",
+)
+@click.option("--no-write", is_flag=True, help="Do not record the run in the graph.")
+@click.option("--top", type=int, default=15, show_default=True, help="Clusters to print.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.pass_context
+def detect_cmd(
+    ctx: click.Context,
+    signals: str,
+    window: int,
+    min_weight: int,
+    max_actors: int,
+    engine: str,
+    resolution: float,
+    seed: int,
+    threshold: float,
+    min_size: int,
+    percentile: float | None,
+    min_symmetry: float,
+    write_edges: str,
+    no_write: bool,
+    top: int,
+    fmt: str,
+) -> None:
+    """Find coordinated clusters, score and explain them, and record the run.
+
+    With no options: the default signals over the whole graph, a 60 s window, igraph
+    communities, and a new DetectionRun in the graph (cluster queries read the newest).
+
+    \b
+    Examples:
+      cibgraph detect
+      cibgraph detect --signals url,repost --window 30 --engine louvain
+      cibgraph detect --no-write --format json
+    """
+    params = DetectParams(
+        signals=tuple(s.strip() for s in signals.split(",") if s.strip()),
+        window=window,
+        min_weight=min_weight,
+        max_actors=max_actors,
+        engine=engine,
+        resolution=resolution,
+        seed=seed,
+        threshold=threshold,
+        min_size=min_size,
+        percentile=percentile,
+        min_symmetry=min_symmetry,
+        write_edges=write_edges,
+    )
+    console = Console(stderr=True)
+    say = (lambda m: console.print(f"[dim]{m}[/dim]")) if sys.stderr.isatty() else None
+    with connect(settings_from(ctx)) as graph:
+        result = detect(graph, params, write=not no_write, progress=say)
+    rows = [
+        {
+            "cluster": c.index,
+            "size": len(c.members),
+            "score": c.score,
+            "flagged": c.flagged,
+            "explanation": c.explanation,
+        }
+        for c in result.clusters[:top]
+    ]
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "run_id": result.run_id,
+                    "clusters": rows,
+                    "edges": result.edge_counts,
+                    "skipped_hot_objects": result.skipped_objects,
+                    "seconds": {k: round(v, 2) for k, v in result.seconds.items()},
+                },
+                indent=2,
+            )
+        )
+        return
+    print_table(rows, title=f"clusters (run {result.run_id or 'not recorded'})")
+    click.echo(
+        f"{len(result.flagged)} flagged of {len(result.clusters)} clusters; "
+        f"edges per signal: {result.edge_counts}; "
+        f"{result.seconds['total']:.1f} s"
+    )
+
+
+@click.command("evaluate")
+@click.option(
+    "--truth",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="truth.csv (labels format); default: truth labels loaded in the graph.",
+)
+@click.option("--run", "run_id", help="Detection run id (default: the newest).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.pass_context
+def evaluate_cmd(ctx: click.Context, truth: Path | None, run_id: str | None, fmt: str) -> None:
+    """Precision, recall and F1 of a detection run against ground truth.
+
+    \b
+    Examples:
+      cibgraph evaluate --truth scenario/truth.csv
+      cibgraph evaluate --run run-20261123T010203000000Z --format json
+    """
+    rows = read_truth(truth) if truth else None
+    with connect(settings_from(ctx)) as graph:
+        result = evaluate(graph, rows, run_id)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2))
+        return
+    print_table(
+        [
+            {
+                "run": result.run_id,
+                "precision": result.precision,
+                "recall": result.recall,
+                "f1": result.f1,
+                "flagged": result.flagged,
+                "positives": result.positives,
+                "ari": result.ari,
+                "nmi": result.nmi,
+            }
+        ],
+        title="operation accounts",
+    )
+    print_table([{"role": k, **v} for k, v in result.by_role.items()], title="by role")
+    print_table(
+        [{"label": k, **v} for k, v in result.hard_negatives.items()],
+        title="not operation (flagged = false positives)",
+    )
+    click.echo(
+        f"fake news pages tied to a flagged cluster: "
+        f"{result.fake_pages.get('tied_to_flagged_cluster')}/"
+        f"{result.fake_pages.get('total')}"
+    )
