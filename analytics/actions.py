@@ -194,7 +194,8 @@ def build(
     for signal in POST_SIGNALS:
         if signal in wanted and signal != "near_text":
             acts.tables[signal] = _table(raw[signal], Codes())
-    acts.accounts = {row["uid"]: {**row, "created_at": utc_datetime(row.get("created_at"))}
-                     for row in accounts}
+    acts.accounts = {
+        row["uid"]: {**row, "created_at": utc_datetime(row.get("created_at"))} for row in accounts
+    }
     acts.admins = [(row["actor"], row["object"]) for row in admins]
     return acts

@@ -159,8 +159,11 @@ def score_clusters(
             domain_pages[domain].add(page)
     # links per domain, from the URL actions (so the domain signal need not be on)
     links = acts.tables.get("url")
-    link_domain = (np.asarray([domain_of(u) for u in links.objects.values], dtype=object)
-                   if links is not None else None)
+    link_domain = (
+        np.asarray([domain_of(u) for u in links.objects.values], dtype=object)
+        if links is not None
+        else None
+    )
     admin_of: dict[str, set[str]] = defaultdict(set)
     for account, page in acts.admins:
         admin_of[account].add(page)
