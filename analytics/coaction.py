@@ -17,7 +17,6 @@ a burst of at least ``min_burst`` creations (weight 1).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import duckdb
@@ -153,34 +152,25 @@ def admin_edges(acts: Actions) -> EdgeList:
     return _edge_list("admin", weights, examples, page_names)
 
 
-def creation_edges(acts: Actions, min_burst: int = 5) -> EdgeList:
-    """Accounts created in the same hour, when that hour saw >= ``min_burst`` creations."""
-    hours: dict[str, list[str]] = defaultdict(list)
+def creation_edges(acts: Actions, min_burst: int = 5, neighbours: int = 5) -> EdgeList:
+    """Accounts created in the same hour, when that hour saw >= ``min_burst`` creations:
+    each is linked to the ``neighbours`` accounts created next after it (not to the whole
+    hour - a bulk-registration hour of thousands would be millions of pairs)."""
+    hours: dict[str, list[tuple[float, str]]] = defaultdict(list)
     for uid, account in acts.accounts.items():
         created = account.get("created_at")
         if created is not None:
-            hours[
-                f"{created.year:04d}-{created.month:02d}-{created.day:02d}T{created.hour:02d}"
-            ].append(uid)
+            hours[created.strftime("%Y-%m-%dT%H")].append((created.timestamp(), uid))
     weights: dict[tuple[int, int], int] = {}
     examples: dict[tuple[int, int], int] = {}
     names = sorted(h for h, members in hours.items() if len(members) >= min_burst)
     for index, hour in enumerate(names):
-        members = sorted(hours[hour])
-        if len(members) > 2000:  # a bulk-registration hour: link each to its neighbours
-            codes = [acts.actors.code(m) for m in members]
-            pairs: Iterable[tuple[int, int]] = [
-                (codes[i], codes[j])
-                for i in range(len(codes))
-                for j in range(i + 1, min(i + 11, len(codes)))
-            ]
-        else:
-            codes = [acts.actors.code(m) for m in members]
-            pairs = [(a, b) for i, a in enumerate(codes) for b in codes[i + 1 :]]
-        for a, b in pairs:
-            for key in ((a, b), (b, a)):
-                weights[key] = 1
-                examples[key] = index
+        codes = [acts.actors.code(uid) for _, uid in sorted(hours[hour])]
+        for i, a in enumerate(codes):
+            for b in codes[i + 1 : i + 1 + neighbours]:
+                for key in ((a, b), (b, a)):
+                    weights[key] = 1
+                    examples[key] = index
     return _edge_list("creation", weights, examples, names)
 
 

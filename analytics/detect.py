@@ -22,7 +22,10 @@ from analytics.scoring import ClusterScore, score_clusters
 from cibgraph.errors import CibgraphError
 from cibgraph.graph import Graph
 
-DEFAULT_SIGNALS = ("url", "repost", "reply", "text", "near_text", "hashtag", "admin", "creation")
+#: Creation bursts are off by default as an edge signal (sharing a registration hour is
+#: not acting together, and it would pull accounts that never posted into clusters); they
+#: count in every cluster's score instead (scoring.creation_burst).
+DEFAULT_SIGNALS = ("url", "repost", "reply", "text", "near_text", "hashtag", "admin")
 NEWS_DOMAINS_CYPHER = (
     "MATCH (p:NewsLike)<-[:POSTED_IN]-(:Post)-[:LINKS_TO]->(:Url)-[:ON_DOMAIN]->(d:Domain) "
     "RETURN p.uid AS page, collect(DISTINCT d.name) AS domains"

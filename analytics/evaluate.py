@@ -2,8 +2,9 @@
 
 Positives are the operation's *active* accounts: labelled ``operation`` or ``amplifier``
 and having posted (or administering a page) - dormant amplifiers leave no trace to detect
-and are reported separately. Precision, recall and F1 are of flagged accounts; the same
-by role; how many of each hard-negative kind and of the organic population were flagged;
+and are reported separately. Precision counts every flagged operation account as right
+(active or not); recall is over the active ones. Reported: precision, recall and F1; the
+same by role; how many of each hard-negative kind and of the organic population were flagged;
 ARI/NMI of the detected clusters against the truth groups; and how many fake news pages a
 flagged cluster runs or amplifies.
 """
@@ -26,7 +27,7 @@ LATEST_RUN_CYPHER = (
     "RETURN r.id AS id ORDER BY r.created_at DESC LIMIT 1"
 )
 MEMBERS_CYPHER = (
-    "MATCH (n)-[:IN_CLUSTER]->(k:Cluster {run_id: $run_id}) "
+    "MATCH (n:Account)-[:IN_CLUSTER]->(k:Cluster {run_id: $run_id}) "
     "RETURN n.uid AS uid, k.id AS cluster, k.flagged AS flagged"
 )
 ACTIVE_CYPHER = (
@@ -58,6 +59,7 @@ class Evaluation:
     nmi: float = 0.0
     fake_pages: dict[str, Any] = field(default_factory=dict)
     dormant_amplifiers: int = 0
+    unlabelled_flagged: int = 0  # flagged accounts missing from the truth (count as wrong)
 
     def to_dict(self) -> dict[str, Any]:
         from dataclasses import asdict
@@ -103,20 +105,19 @@ def evaluate(
             + (f" with id {run_id}" if run_id else "; run `cibgraph detect`")
         )
     run = found[0]["id"]
+    loaded = [
+        {
+            "uid": r["uid"],
+            "kind": _kind(r["labels"]),
+            "label": r["label"],
+            "cluster": r["cluster"] or "",
+        }
+        for r in graph.query(TRUTH_CYPHER)
+    ]
     if truth is None:
-        truth = [
-            {
-                "uid": r["uid"],
-                "kind": "page"
-                if "Page" in r["labels"]
-                else "group"
-                if "Group" in r["labels"]
-                else "account",
-                "label": r["label"],
-                "cluster": r["cluster"] or "",
-            }
-            for r in graph.query(TRUTH_CYPHER)
-        ]
+        truth = loaded
+    elif not any(t["kind"] == "page" for t in truth):  # page truth from the graph, if loaded
+        truth = truth + [t for t in loaded if t["kind"] == "page"]
     if not truth:
         raise CibgraphError("no ground truth: pass --truth truth.csv or load a labels file")
     accounts = {t["uid"]: t for t in truth if t["kind"] == "account"}
@@ -125,11 +126,15 @@ def evaluate(
         for r in graph.query(MEMBERS_CYPHER, {"run_id": run})
     }
     flagged = {uid for uid, (_, f) in membership.items() if f and uid in accounts}
-    flagged_all = {uid for uid, (_, f) in membership.items() if f}
+    flagged_all = {uid for uid, (_, f) in membership.items() if f}  # accounts only
     active = {r["uid"] for r in graph.query(ACTIVE_CYPHER)}
     positives = {u for u, t in accounts.items() if t["label"] in POSITIVE_LABELS and u in active}
     hits = flagged & positives
-    precision = len(hits) / len(flagged_all) if flagged_all else 0.0
+    # precision: any flagged operation account is right (a dormant amplifier caught is
+    # still the operation); recall: over the active ones, the only ones detectable
+    correct = {u for u in flagged if accounts[u]["label"] in POSITIVE_LABELS}
+    unknown = flagged_all - set(accounts)  # flagged accounts the truth does not mention
+    precision = len(correct) / len(flagged_all) if flagged_all else 0.0
     recall = len(hits) / len(positives) if positives else 0.0
 
     by_role = {}
@@ -167,6 +172,7 @@ def evaluate(
         positives=len(positives),
         by_role=by_role,
         hard_negatives=dict(sorted(negatives.items())),
+        unlabelled_flagged=len(unknown),
         ari=round(ari, 4),
         nmi=round(nmi, 4),
         fake_pages={
@@ -176,6 +182,10 @@ def evaluate(
         },
         dormant_amplifiers=dormant,
     )
+
+
+def _kind(labels: list[str]) -> str:
+    return "page" if "Page" in labels else "group" if "Group" in labels else "account"
 
 
 def _codes(labels: list[str]) -> list[int]:
