@@ -77,6 +77,8 @@ class DetectionResult:
     seconds: dict[str, float]
     actions: Actions | None = None
     edge_lists: list[EdgeList] = field(default_factory=list)
+    combined: Any = None  # analytics.combine.Graph
+    membership: dict[int, int] = field(default_factory=dict)  # actor code -> cluster
 
     @property
     def flagged(self) -> list[ClusterScore]:
@@ -147,6 +149,8 @@ def detect(
         seconds=seconds,
         actions=acts,
         edge_lists=edge_lists,
+        combined=combined,
+        membership=membership,
     )
     if write:
         mark = time.monotonic()

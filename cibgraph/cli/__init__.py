@@ -17,6 +17,7 @@ from cibgraph.cli.common import pass_settings_options
 from cibgraph.cli.db import db
 from cibgraph.cli.demo import demo
 from cibgraph.cli.detect import detect_cmd, evaluate_cmd
+from cibgraph.cli.investigate import investigate
 from cibgraph.cli.load import load_cmd
 from cibgraph.cli.query import query
 from cibgraph.errors import CibgraphError
@@ -47,6 +48,7 @@ cli.add_command(load_cmd)
 cli.add_command(demo)
 cli.add_command(detect_cmd)
 cli.add_command(evaluate_cmd)
+cli.add_command(investigate)
 
 
 def main() -> None:
