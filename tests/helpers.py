@@ -57,3 +57,44 @@ def _decode(hex_addr: str, v6: bool) -> str:
     words = b"".join(raw[i : i + 4][::-1] for i in range(0, 16, 4))
     addr = ipaddress.IPv6Address(words)
     return str(addr.ipv4_mapped) if addr.ipv4_mapped else str(addr)
+
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium() -> str | None:
+    import shutil
+
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def screenshot(html: Path, png: Path, profile: Path, size: str = "1280,2000") -> None:
+    """Render ``html`` in headless Chromium and save a PNG (raises if it fails)."""
+    browser = chromium()
+    if browser is None:
+        raise RuntimeError("chromium is not installed (apt-get install chromium)")
+    proc = subprocess.run(
+        [
+            browser,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}",
+            f"--window-size={size}",
+            f"--screenshot={png}",
+            html.resolve().as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if not png.exists():
+        raise RuntimeError(f"chromium wrote no screenshot:\n{proc.stderr[-2000:]}")
