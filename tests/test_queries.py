@@ -220,7 +220,7 @@ def test_flagged_cluster_amplification(world: Graph) -> None:
 def test_graph_summary(world: Graph) -> None:
     counts = dict(col(run(world, "graph-summary"), "label", "nodes"))
     assert counts["Post"] == 26 and counts["Account"] == 16 and counts["NewsLike"] == 7
-    assert counts["Page"] == 9 and counts["Cluster"] == 4
+    assert counts["Page"] == 8 and counts["Group"] == 1 and counts["Cluster"] == 4
 
 
 def test_every_stored_query_has_a_test_here() -> None:

@@ -17,6 +17,7 @@ from cibgraph.cli.common import pass_settings_options
 from cibgraph.cli.db import db
 from cibgraph.cli.demo import demo
 from cibgraph.cli.detect import detect_cmd, evaluate_cmd
+from cibgraph.cli.export import export_cmd
 from cibgraph.cli.investigate import investigate
 from cibgraph.cli.load import load_cmd
 from cibgraph.cli.query import query
@@ -48,6 +49,7 @@ cli.add_command(load_cmd)
 cli.add_command(demo)
 cli.add_command(detect_cmd)
 cli.add_command(evaluate_cmd)
+cli.add_command(export_cmd)
 cli.add_command(investigate)
 
 

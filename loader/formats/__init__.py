@@ -49,9 +49,20 @@ def detect(path: Path, wanted: str | None = None) -> FormatSpec:
             return native.JSONL_FORMAT
         raise UnknownFormat(f"{path}: JSON lines are read as the native format only")
     header, delimiter = read_header(path)
-    for spec in candidates:
-        if not spec.jsonl and spec.matches(header):
-            return spec
+    matching = [spec for spec in candidates if not spec.jsonl and spec.matches(header)]
+    if len(matching) > 1:
+        # Native kinds can share a header (pages and groups: platform,id,name): the file
+        # name says which one (groups.csv, my_pages.csv ...).
+        stem = path.stem.lower()
+        named = [s for s in matching if s.name.removeprefix("native-").replace("-", "_") in stem]
+        if len(named) == 1:
+            return named[0]
+        raise UnknownFormat(
+            f"{path}: the header fits {', '.join(s.name for s in matching)}; name the file "
+            f"after its kind (e.g. groups.csv) or pass --format"
+        )
+    if matching:
+        return matching[0]
     # QUT's toolkit reads by position: with --format qut, any 8 column names do.
     if wanted == "qut" and len(header) == len(qut.COLUMNS):
         return candidates[0]
