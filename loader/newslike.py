@@ -21,11 +21,13 @@ NEWS_CATEGORIES = frozenset(
         "PUBLISHER",
     }
 )
-# Word-ish matches in English and Chinese names ("HK Daily News", "香港時報").
+# Word-ish matches in English and Chinese names ("HK Daily News", "香港時報"). Kept to
+# words that name a news outlet: not "post", "tv" or a lone 報 (報名 is "sign-up"),
+# which put community pages in the news bucket.
 _NAME = re.compile(
-    r"(?i)\b(news|media|times|daily|herald|tribune|gazette|journal|press|post|observer|"
-    r"chronicle|broadcast(ing)?|tv|radio|report(er)?)\b|新聞|新闻|日報|日报|時報|时报|媒體|媒体|"
-    r"電視|电视|快訊|快讯|報|报"
+    r"(?i)\b(news|newspaper|media|times|daily|herald|tribune|gazette|journal|press|observer|"
+    r"chronicle|broadcast(ing)?|reporter)\b|新聞|新闻|日報|日报|時報|时报|晚報|晚报|郵報|邮报|"
+    r"媒體|媒体|電視台|电视台|快訊|快讯|論壇報|论坛报"
 )
 
 
