@@ -39,6 +39,7 @@ import networkx as nx
 from cibgraph.errors import CibgraphError
 from cibgraph.graph import Graph, utc_datetime
 from cibgraph.output import cell, plain
+from cibgraph.schema import NODE_KEYS
 
 FORMATS = ("gexf", "graphml", "csv")
 DEFAULT_LIMIT = 50_000
@@ -116,15 +117,12 @@ PAGE_ADMINS_CYPHER = (
 
 # -- Cypher: property graph -----------------------------------------------------------
 
-#: The labels of the property graph and their key property (docs/graph-model.md).
+#: The labels of the property graph and their key property (the schema's, less the
+#: bookkeeping and detection labels).
 PROPERTY_LABELS: dict[str, str] = {
-    "Account": "uid",
-    "Page": "uid",
-    "Group": "uid",
-    "Post": "uid",
-    "Url": "url",
-    "Domain": "name",
-    "Hashtag": "tag",
+    label: key
+    for label, key in NODE_KEYS.items()
+    if label in ("Account", "Page", "Group", "Post", "Url", "Domain", "Hashtag")
 }
 COUNT_NODES_CYPHER: dict[str, str] = {
     label: f"MATCH (n:{label}) RETURN count(n) AS n" for label in PROPERTY_LABELS

@@ -175,8 +175,7 @@ def _detection(result: Any) -> dict[str, Any]:
 def _names(result: Any, index: int) -> list[str]:
     """Members as handles where known (pages by uid), sorted."""
     accounts = result.actions.accounts if result.actions is not None else {}
-    return sorted((accounts.get(uid) or {}).get("handle") or uid
-                  for uid in result.members[index])
+    return sorted((accounts.get(uid) or {}).get("handle") or uid for uid in result.members[index])
 
 
 def _exports(

@@ -9,6 +9,7 @@ from cibgraph.scenario.output import LABEL_COLUMNS, Output, pages_truth
 from cibgraph.scenario.posts import Post
 from cibgraph.scenario.streams import facebook_posts, twitter_posts
 from cibgraph.scenario.world import World
+from loader.formats.native import KINDS
 
 FILES = (
     "accounts.csv",
@@ -21,52 +22,19 @@ FILES = (
     "group_members.csv",
     "follows.csv",
 )
-ACCOUNT_COLUMNS = (
-    "platform",
-    "id",
-    "handle",
-    "display_name",
-    "created_at",
-    "followers",
-    "following",
-    "language",
-    "location",
-    "description",
-    "profile_url",
-)
-PAGE_COLUMNS = (
-    "platform",
-    "id",
-    "name",
-    "handle",
-    "category",
-    "created_at",
-    "admin_country",
-    "followers",
-    "description",
-)
-GROUP_COLUMNS = ("platform", "id", "name", "created_at", "members", "description")
-POST_COLUMNS = (
-    "platform",
-    "id",
-    "created_at",
-    "account_id",
-    "page_id",
-    "group_id",
-    "text",
-    "language",
-    "client",
-    "type",
-    "url",
-    "repost_of",
-    "reply_to",
-    "hashtags",
-    "urls",
-    "mentions",
-    "like_count",
-    "share_count",
-    "reply_count",
-)
+
+
+def _columns(kind: str, leave_out: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The loader's native layout for ``kind`` (one definition of the format), minus
+    optional columns the scenario has nothing to say about."""
+    required, optional = KINDS[kind]
+    return tuple(c for c in required + optional if c not in leave_out)
+
+
+ACCOUNT_COLUMNS = _columns("accounts", leave_out=("hashed",))
+PAGE_COLUMNS = _columns("pages", leave_out=("news_like",))
+GROUP_COLUMNS = _columns("groups")
+POST_COLUMNS = _columns("posts", leave_out=("quotes",))
 
 
 def write(world: World, out: Output) -> None:
