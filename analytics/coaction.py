@@ -60,17 +60,19 @@ class EdgeList:
 COACTION_SQL = """
 WITH counts AS (
     SELECT obj, count(DISTINCT actor) AS n FROM acts GROUP BY obj
-), active AS (
-    -- QUT's pruning: an actor with fewer actions than min_weight can have no edge
-    SELECT actor FROM acts GROUP BY actor HAVING count(*) >= $min_weight
 ), keep AS (
     SELECT a.actor, a.post, a.ts, a.obj FROM acts a
     JOIN counts c ON a.obj = c.obj
-    WHERE c.n >= 2 AND c.n <= $max_actors AND a.actor IN (SELECT actor FROM active)
+    WHERE c.n >= 2 AND c.n <= $max_actors
+), sources AS (
+    -- QUT's pruning, on the source side only: an actor with fewer actions than
+    -- min_weight cannot be the source of an edge (it can still be a target)
+    SELECT * FROM keep
+    WHERE actor IN (SELECT actor FROM acts GROUP BY actor HAVING count(*) >= $min_weight)
 )
 SELECT e1.actor AS src, e2.actor AS dst, count(DISTINCT e1.post) AS weight,
        min(e1.obj) AS example
-FROM keep e1
+FROM sources e1
 JOIN keep e2
   ON e1.obj = e2.obj
  AND e2.ts BETWEEN e1.ts - $window AND e1.ts + $window
@@ -84,6 +86,17 @@ HOT_SQL = (
 )
 
 
+def run_coaction(con: duckdb.DuckDBPyConnection, params: SignalParams) -> tuple[dict, int]:
+    """COACTION_SQL over the relation ``acts`` (actor, post, ts, obj) registered in ``con``:
+    the edge columns and the number of skipped hot objects."""
+    cap = params.max_actors if params.max_actors is not None else np.iinfo(np.int64).max
+    found = con.execute(
+        COACTION_SQL, {"window": params.window, "min_weight": params.min_weight, "max_actors": cap}
+    ).fetchnumpy()
+    skipped = con.execute(HOT_SQL, {"cap": cap}).fetchone()[0]  # type: ignore[index]
+    return found, int(skipped)
+
+
 def window_edges(table: SignalTable, signal: str, params: SignalParams) -> EdgeList:
     """QUT-style co-action edges of one time-windowed signal."""
     empty = np.zeros(0, dtype=np.int64)
@@ -92,12 +105,7 @@ def window_edges(table: SignalTable, signal: str, params: SignalParams) -> EdgeL
     con = duckdb.connect()
     try:
         con.register("acts", table.columns())
-        cap = params.max_actors if params.max_actors is not None else np.iinfo(np.int64).max
-        found = con.execute(
-            COACTION_SQL,
-            {"window": params.window, "min_weight": params.min_weight, "max_actors": cap},
-        ).fetchnumpy()
-        skipped = con.execute(HOT_SQL, {"cap": cap}).fetchone()[0]  # type: ignore[index]
+        found, skipped = run_coaction(con, params)
     finally:
         con.close()
     return EdgeList(
@@ -107,7 +115,7 @@ def window_edges(table: SignalTable, signal: str, params: SignalParams) -> EdgeL
         found["weight"].astype(np.int64),
         found["example"].astype(np.int64),
         table.objects.values,
-        int(skipped),
+        skipped,
     )
 
 

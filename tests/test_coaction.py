@@ -75,6 +75,17 @@ def test_weights_are_directed_like_qut() -> None:
     assert edges(rows, "url", window=60, min_weight=1) == {("A", "B"): 2, ("B", "A"): 1}
 
 
+def test_a_quiet_account_can_be_the_target_of_a_heavy_edge() -> None:
+    # B retweeted once, between two of A's retweets of the same post: QUT gives A -> B
+    # weight 2 (two of A's posts matched) and no B -> A (B has one post < min weight).
+    rows = [
+        post("A", "a1", 0, reposts=["O"], is_repost=True),
+        post("A", "a2", 40, reposts=["O"], is_repost=True),
+        post("B", "b1", 20, reposts=["O"], is_repost=True),
+    ]
+    assert edges(rows, "repost", window=60, min_weight=2) == {("A", "B"): 2}
+
+
 def test_hot_objects_are_skipped_and_counted() -> None:
     rows = [post(x, f"{x}1", i, urls=["http://viral.example/v"]) for i, x in enumerate("ABCD")]
     rows += [
