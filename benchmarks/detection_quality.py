@@ -42,13 +42,16 @@ def main() -> None:
             with connect(settings) as graph:
                 started = time.perf_counter()
                 report = load([work / "world"], graph=graph, report_dir=work / "load")
-                print(f"loaded {report.loaded:,} records ({report.rejected} rejected) in "
-                      f"{time.perf_counter() - started:.1f} s")
+                print(
+                    f"loaded {report.loaded:,} records ({report.rejected} rejected) in "
+                    f"{time.perf_counter() - started:.1f} s"
+                )
                 result = detect(graph)
                 print("detection seconds:", {k: round(v, 2) for k, v in result.seconds.items()})
                 print("edges per signal:", result.edge_counts)
-                evaluation = evaluate(graph, read_truth(work / "world" / "truth.csv"),
-                                      result.run_id)
+                evaluation = evaluate(
+                    graph, read_truth(work / "world" / "truth.csv"), result.run_id
+                )
         finally:
             server.stop()
     print(json.dumps(evaluation.to_dict(), indent=2))
