@@ -66,6 +66,16 @@ def test_url_window_is_inclusive_and_weights_count_posts() -> None:
     }
 
 
+def test_domain_signal_joins_different_urls_on_one_site() -> None:
+    rows = [
+        post("A", "a1", 0, urls=["http://x.example/1"]),
+        post("B", "b1", 30, urls=["http://x.example/2"]),
+        post("C", "c1", 30, urls=["http://y.example/1"]),
+    ]
+    assert edges(rows, "url", window=60, min_weight=1) == {}
+    assert edges(rows, "domain", window=60, min_weight=1) == {("A", "B"): 1, ("B", "A"): 1}
+
+
 def test_weights_are_directed_like_qut() -> None:
     rows = [
         post("A", "a1", 0, urls=["http://x.example/1"]),
