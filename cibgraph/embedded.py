@@ -10,6 +10,7 @@ Layout of the data directory::
     <data_dir>/
       server/            ArcadeDB root (databases/, config/, log/)
       root-password      0600, generated on first start
+      reader-password    0600, the read-only user's (read mode runs as that user)
       server.json        pid, ports, who started it (absent when stopped)
       server.log         the JVM's stdout/stderr (tail shown on failures)
       .lock              serialises start/stop between processes
@@ -22,9 +23,11 @@ CLI leaves no orphan JVM).
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import ctypes
 import fcntl
+import hashlib
 import importlib.util
 import json
 import os
@@ -38,6 +41,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from cibgraph.errors import EmbeddedServerError
+from cibgraph.readonly import READER_GROUP, READER_USER
 from cibgraph.settings import EMBEDDED_DATABASE
 
 HOST = "127.0.0.1"
@@ -47,6 +51,44 @@ DEFAULT_HEAP = "4g"
 SERVER_CLASS = "com.arcadedb.server.ArcadeDBServer"
 BOLT_PLUGIN = "Bolt:com.arcadedb.bolt.BoltProtocolPlugin"
 _PR_SET_PDEATHSIG = 1
+#: ArcadeDB's password hash: PBKDF2WithHmacSHA256$<iterations>$<salt>$<hash>, where the
+#: salt is a base64 string used as its own bytes and the hash is base64 of 256 bits.
+_PBKDF2 = "PBKDF2WithHmacSHA256"
+_PBKDF2_ITERATIONS = 65536
+#: Group every user of a database gets unless named otherwise: no access at all.
+_NO_ACCESS = {"resultSetLimit": -1, "readTimeout": -1, "access": [], "types": {"*": {"access": []}}}
+_ADMIN_GROUP = {
+    "resultSetLimit": -1,
+    "readTimeout": -1,
+    "access": ["updateSecurity", "updateSchema", "updateDatabaseSettings"],
+    "types": {"*": {"access": ["createRecord", "readRecord", "updateRecord", "deleteRecord"]}},
+}
+#: Read mode's group: read records, nothing else (no schema, security or settings access).
+_READER_GROUP = {
+    "resultSetLimit": -1,
+    "readTimeout": -1,
+    "access": [],
+    "types": {"*": {"access": ["readRecord"]}},
+}
+
+
+def arcadedb_password_hash(password: str, salt: str | None = None) -> str:
+    """``password`` hashed the way ArcadeDB's server-users.jsonl stores it."""
+    salt = salt or base64.b64encode(secrets.token_bytes(32)).decode()
+    digest = hashlib.pbkdf2_hmac(
+        "sha256", password.encode(), salt.encode(), _PBKDF2_ITERATIONS, dklen=32
+    )
+    return f"{_PBKDF2}${_PBKDF2_ITERATIONS}${salt}${base64.b64encode(digest).decode()}"
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Replace ``path`` atomically with ``text``, readable by its owner only."""
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+    os.chmod(tmp, 0o600)
+    tmp.replace(path)
 
 
 def arcadedb_home() -> Path:
@@ -136,6 +178,8 @@ class EmbeddedServer:
         self.database = database
         self.root_path = self.data_dir / "server"
         self.password_file = self.data_dir / "root-password"
+        self.reader_password_file = self.data_dir / "reader-password"
+        self.config_dir = self.root_path / "config"
         self.state_file = self.data_dir / "server.json"
         self.log_file = self.data_dir / "server.log"
         self._lock_file = self.data_dir / ".lock"
@@ -164,13 +208,70 @@ class EmbeddedServer:
 
     def password(self) -> str:
         """The root password, generated into a 0600 file on first use."""
+        return self._secret(self.password_file)
+
+    def reader_password(self) -> str:
+        """The read-only user's password, generated into a 0600 file on first use."""
+        return self._secret(self.reader_password_file)
+
+    def _secret(self, path: Path) -> str:
         self._make_data_dir()
-        if not self.password_file.exists():
-            fd = os.open(self.password_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as f:
-                f.write(secrets.token_urlsafe(24))
-        os.chmod(self.password_file, 0o600)
-        return self.password_file.read_text().strip()
+        if not path.exists():
+            with contextlib.suppress(FileExistsError):
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "w") as f:
+                    f.write(secrets.token_urlsafe(24))
+        os.chmod(path, 0o600)
+        secret = path.read_text().strip()
+        if not secret:
+            raise EmbeddedServerError(f"{path} is empty; delete it and start the server again")
+        return secret
+
+    def write_security(self) -> None:
+        """Write ArcadeDB's users and groups files before the server starts.
+
+        root (admin on every database) and the read-only user (group
+        :data:`~cibgraph.readonly.READER_GROUP` on this database: read records, nothing
+        else) get their passwords from the 0600 files each start, so a password changed
+        inside the server never locks cibgraph out. Other users are kept as they are.
+        """
+        self.config_dir.mkdir(parents=True, exist_ok=True)
+        groups_file = self.config_dir / "server-groups.json"
+        try:
+            groups = json.loads(groups_file.read_text())
+            per_db = groups["databases"]["*"]["groups"]
+        except (OSError, ValueError, KeyError, TypeError):
+            groups = {"databases": {"*": {"groups": {}}}, "version": 2}
+            per_db = groups["databases"]["*"]["groups"]
+        per_db.setdefault("admin", _ADMIN_GROUP)
+        per_db.setdefault("*", _NO_ACCESS)
+        per_db[READER_GROUP] = _READER_GROUP
+        _write_private(groups_file, json.dumps(groups, indent=2))
+
+        users_file = self.config_dir / "server-users.jsonl"
+        ours = {
+            ROOT_USER: {
+                "name": ROOT_USER,
+                "databases": {"*": ["admin"]},
+                "password": arcadedb_password_hash(self.password()),
+            },
+            READER_USER: {
+                "name": READER_USER,
+                "databases": {self.database: [READER_GROUP]},
+                "password": arcadedb_password_hash(self.reader_password()),
+            },
+        }
+        others: list[str] = []
+        with contextlib.suppress(OSError):
+            for line in users_file.read_text().splitlines():
+                try:
+                    name = json.loads(line).get("name")
+                except (ValueError, AttributeError):
+                    continue
+                if name not in ours:
+                    others.append(line)
+        lines = [json.dumps(user, separators=(",", ":")) for user in ours.values()] + others
+        _write_private(users_file, "\n".join(lines) + "\n")
 
     def log_tail(self, lines: int = 30) -> str:
         try:
@@ -183,6 +284,9 @@ class EmbeddedServer:
         """Create the data directory private to its owner (it holds the password file)."""
         if not self.data_dir.exists():
             self.data_dir.mkdir(parents=True, mode=0o700)
+        elif self.data_dir.stat().st_mode & 0o077:
+            with contextlib.suppress(PermissionError):
+                os.chmod(self.data_dir, 0o700)  # it holds the password files
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
@@ -242,8 +346,8 @@ class EmbeddedServer:
                     running.detached = True  # `db start` adopts a server a command started
                     self._write_state(running)
                 return running
-            self.password()
             self.root_path.mkdir(parents=True, exist_ok=True)
+            self.write_security()
             bolt_port, http_port = free_port(), free_port()
             while http_port == bolt_port:
                 http_port = free_port()

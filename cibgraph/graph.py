@@ -29,7 +29,7 @@ from neo4j import exceptions as neo4j_errors
 
 from cibgraph.embedded import ROOT_USER, EmbeddedServer, ServerState, pid_alive
 from cibgraph.errors import CibgraphError, ConfigError, GraphUnavailable, ReadOnlyViolation
-from cibgraph.readonly import write_clauses
+from cibgraph.readonly import READER_USER, explain_verdict, write_clauses
 from cibgraph.settings import EMBEDDED_DATABASE, Settings
 
 T = TypeVar("T")
@@ -43,6 +43,11 @@ RETRY_SECONDS_EMBEDDED = 3.0
 
 #: Internal Cypher of this module (linted with Neo4j's parser like every stored query).
 PING_CYPHER = "RETURN 1 AS ok"
+#: Read mode plans a statement on Neo4j before running it (see cibgraph.readonly).
+EXPLAIN_PREFIX = "EXPLAIN "
+#: Server refusals that mean "read mode held": ArcadeDB's permission check, Neo4j's
+#: READ access mode.
+_REFUSED_CODES = ("Neo.ClientError.Security.Forbidden", "Neo.ClientError.Statement.AccessMode")
 COMPONENTS_CYPHER = "CALL dbms.components() YIELD name, versions, edition RETURN *"
 
 _CONNECTION_ERRORS = (
@@ -82,8 +87,12 @@ class Graph:
         database: str | None,
         server: EmbeddedServer | None = None,
         server_state: ServerState | None = None,
+        read_driver: Driver | None = None,
     ) -> None:
         self.driver = driver
+        #: Driver logged in as a read-only server user (the embedded server's reader);
+        #: None where the server offers none (Neo4j: reads are planned first instead).
+        self.read_driver = read_driver
         self.uri = uri
         self.database = database
         self.server = server
@@ -146,6 +155,8 @@ class Graph:
 
     def close(self) -> None:
         self.driver.close()
+        if self.read_driver is not None:
+            self.read_driver.close()
 
     # -- reads -------------------------------------------------------------------------
 
@@ -158,8 +169,11 @@ class Graph:
     ) -> Iterator[dict[str, Any]]:
         """Yield rows of a read-only statement as they arrive (for large pulls).
 
-        Refused before sending if it contains an updating clause; run in a transaction
-        that is rolled back at the end, and checked against the server's update counters.
+        Read mode is enforced by the server (see :mod:`cibgraph.readonly`): on the
+        embedded server the statement runs as a user that may only read; elsewhere it is
+        planned with EXPLAIN and refused unless it is a read, then run in a READ
+        transaction that is always rolled back. Statements with updating clauses are
+        refused before anything is sent, with a friendlier message.
         """
         found = write_clauses(cypher)
         if found:
@@ -167,26 +181,51 @@ class Graph:
                 f"refused to run in read mode: the statement contains {', '.join(found)}. "
                 "Use a write-mode query (or --write for a one-off statement)."
             )
+        driver = self.read_driver or self.driver
         with (
             self._translated(),
-            self.driver.session(database=self.database, default_access_mode=READ_ACCESS) as session,
+            self._refusals(),
+            driver.session(database=self.database, default_access_mode=READ_ACCESS) as session,
         ):
             tx = session.begin_transaction()
             try:
+                if self.read_driver is None:
+                    self._check_plan(tx, cypher, params)
                 result = tx.run(cypher, dict(params or {}))
                 for record in result:
                     yield record.data()
                 counters = result.consume().counters
                 if counters.contains_updates or counters.contains_system_updates:
                     raise ReadOnlyViolation(
-                        "the statement tried to change the graph in read mode; "
-                        "its changes were rolled back."
+                        "the server reported changes from a read-mode statement; its "
+                        "transaction was rolled back, not committed."
                     )
             finally:
                 # A read transaction is never committed: whatever it did is discarded.
                 if not tx.closed():
                     with contextlib.suppress(*_CONNECTION_ERRORS, neo4j_errors.Neo4jError):
                         tx.rollback()
+
+    def _check_plan(self, tx: Any, cypher: str, params: Mapping[str, Any] | None) -> None:
+        """Plan ``cypher`` with EXPLAIN (nothing runs) and refuse it unless it is a read."""
+        summary = tx.run(EXPLAIN_PREFIX + cypher, dict(params or {})).consume()
+        database = getattr(summary, "database", None) or self.database
+        why = explain_verdict(summary.query_type, summary.plan, database)
+        if why:
+            raise ReadOnlyViolation(f"refused to run in read mode: {why}. Nothing was run.")
+
+    @contextlib.contextmanager
+    def _refusals(self) -> Iterator[None]:
+        """A server's refusal of a read-mode write becomes a ReadOnlyViolation."""
+        try:
+            yield
+        except neo4j_errors.ClientError as exc:
+            if exc.code not in _REFUSED_CODES:
+                raise
+            raise ReadOnlyViolation(
+                f"the server refused to run this in read mode ({exc.message}); "
+                "nothing was changed."
+            ) from None
 
     # -- writes ------------------------------------------------------------------------
 
@@ -280,12 +319,17 @@ def connect(settings: Settings | None = None) -> Iterator[Graph]:
         uri, database = settings.uri, settings.database
         auth = (settings.user, settings.password) if settings.password is not None else None
     retry = RETRY_SECONDS_EMBEDDED if settings.embedded else RETRY_SECONDS_SERVER
+    read_driver = None
+    if server is not None:
+        reader = (READER_USER, server.reader_password())
+        read_driver = GraphDatabase.driver(uri, auth=reader, max_transaction_retry_time=retry)
     graph = Graph(
         GraphDatabase.driver(uri, auth=auth, max_transaction_retry_time=retry),
         uri=uri,
         database=database,
         server=server,
         server_state=state,
+        read_driver=read_driver,
     )
     try:
         graph.verify()

@@ -1,39 +1,68 @@
-"""Read-only enforcement that does not depend on the server.
+"""Read mode: what makes a statement run by :meth:`cibgraph.graph.Graph.query` unable to
+change the server, whatever its text says.
 
-Neo4j refuses writes inside a READ transaction; ArcadeDB does not (and its schema
-statements are not transactional, so a rollback does not undo ``CREATE INDEX``).
-:meth:`cibgraph.graph.Graph.query` therefore uses two guards:
+The guarantee comes from the server, not from reading the text:
 
-1. before sending, :func:`write_clauses` looks for updating clauses in the statement
-   with comments and string literals removed, and refuses the statement;
-2. the statement runs in a transaction that is always rolled back, and a result summary
-   reporting updates raises :class:`~cibgraph.errors.ReadOnlyViolation`.
+* **Embedded server**: read statements run as a server user whose group may only read
+  records of the ``cibgraph`` database (:data:`READER_GROUP`). ArcadeDB checks every record
+  write, schema change and security command against that group, so ``CREATE``, ``SET``,
+  ``CREATE INDEX``, ``ALTER USER``, ``CREATE USER`` and GQL ``INSERT`` are all refused by
+  the server (``Neo.ClientError.Security.Forbidden``). :mod:`cibgraph.embedded` creates the
+  user and keeps its password in a 0600 file, like root's.
+* **Neo4j**: a READ transaction already refuses writes. Before running, the statement is
+  also planned with ``EXPLAIN``; anything whose ``query_type`` is not ``r`` (read), and any
+  administration command, is refused before it runs (:func:`explain_verdict`).
+
+:func:`write_clauses` is a lexical first pass that gives a friendlier message before
+anything is sent. It is not the enforcement: it only spares the user a server error.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import Any
+
+#: The embedded server's read-only group and user (see :mod:`cibgraph.embedded`).
+READER_GROUP = "cibgraph_reader"
+READER_USER = "cibgraph_reader"
+
+#: Every line terminator the Cypher grammar knows ends a ``//`` comment: LF, CR, NEL,
+#: LINE SEPARATOR, PARAGRAPH SEPARATOR (and so CRLF).
+LINE_TERMINATORS = "\n\r\u0085\u2028\u2029"
 
 # Comments, string literals and back-quoted names may contain any word: blank them out.
 _NOISE = re.compile(
-    r"""
-      //[^\n]*                     # line comment
-    | /\*.*?\*/                    # block comment
-    | '(?:[^'\\]|\\.)*'            # single-quoted string
-    | "(?:[^"\\]|\\.)*"            # double-quoted string
-    | `[^`]*`                      # quoted identifier
+    rf"""
+      //[^{LINE_TERMINATORS}]*       # line comment, up to any line terminator
+    | /\*.*?(?:\*/|\Z)               # block comment (an unclosed one runs to the end)
+    | '(?:[^'\\]|\\.)*(?:'|\Z)       # single-quoted string
+    | "(?:[^"\\]|\\.)*(?:"|\Z)       # double-quoted string
+    | `[^`]*(?:`|\Z)                 # quoted identifier
     """,
     re.VERBOSE | re.DOTALL,
 )
 
-# Updating clauses and admin commands. Not preceded by '.', '$' or a word character, so
-# n.set, $create and my_merge are not clauses.
+# Updating clauses and admin commands. Not preceded by '.', '$', ':' or a word character
+# (n.set, $create, my_merge and the label in (n:Create) are not clauses) and not followed
+# by ':' (a map key such as {set: 1}).
 _WRITE = re.compile(
-    r"(?<![.\w$])("
+    r"(?<![.\w$:])("
     r"CREATE|MERGE|SET|DELETE|DETACH|REMOVE|DROP|FOREACH|ALTER|RENAME|GRANT|DENY|REVOKE"
-    r"|LOAD\s+CSV|IN\s+TRANSACTIONS"
-    r")(?![\w])",
+    r"|INSERT|LOAD\s+CSV|IN\s+TRANSACTIONS"
+    r")(?![\w])(?!\s*:)",
     re.IGNORECASE,
+)
+
+#: ``query_type`` values of a Neo4j result summary: r read, rw read-write, w write, s schema.
+READ_QUERY_TYPE = "r"
+#: Plan operators of administration commands (users, roles, privileges, databases,
+#: servers, aliases, transactions). Neo4j runs these against ``system``; refuse them even
+#: where they plan as reads (``SHOW USERS`` lists who can log in).
+_ADMIN_OPERATOR = re.compile(
+    r"^(Show|Create|Alter|Drop|Rename|Grant|Deny|Revoke|Assert|Ensure|Start|Stop|Terminate"
+    r"|Enable|Deallocate|Reallocate|Set|Copy|Log|Wait|System|Do)"
+    r".*(User|Role|Privilege|Database|Server|Alias|Transaction|Dbms|Nothing)",
 )
 
 
@@ -49,3 +78,31 @@ def write_clauses(cypher: str) -> list[str]:
         if word not in found:
             found.append(word)
     return found
+
+
+def _operators(plan: Any) -> Iterable[str]:
+    """Operator names of a plan tree (the driver gives dicts or objects, by version)."""
+    if plan is None:
+        return
+    if isinstance(plan, dict):
+        name, children = plan.get("operatorType", ""), plan.get("children", [])
+    else:
+        name = getattr(plan, "operator_type", "")
+        children = getattr(plan, "children", [])
+    yield str(name).split("@")[0]
+    for child in children or ():
+        yield from _operators(child)
+
+
+def explain_verdict(query_type: str | None, plan: Any, database: str | None) -> str | None:
+    """Why a statement planned with EXPLAIN must not run in read mode (None: it may)."""
+    if database == "system":
+        return "read mode does not run statements against the system database"
+    admin = [op for op in _operators(plan) if _ADMIN_OPERATOR.match(op)]
+    if admin:
+        return f"it is an administration command ({admin[0]})"
+    if query_type != READ_QUERY_TYPE:
+        kinds = {"rw": "reads and writes", "w": "writes", "s": "changes the schema"}
+        kind = kinds.get(str(query_type), "is not a read")
+        return f"the server plans it as a statement that {kind}"
+    return None
