@@ -1,8 +1,8 @@
-"""Graph -> tidy action rows: who did what to which object, when.
+"""Tidy actions: who did what to which object, when, as integer codes.
 
-One streaming Cypher read pulls every timed post with its actor and the objects it
-touches; :class:`Actions` holds them as integer-coded numpy columns, one table per
-signal, ready for vectorised joins (:mod:`analytics.coaction`).
+:class:`Actions` holds them as integer-coded numpy columns, one table per signal, ready
+for vectorised joins (:mod:`analytics.coaction`). Detection fills it from the action
+store (:mod:`analytics.store`); :func:`build` fills it from row dicts for small worlds.
 
 The actor of a post is its author account; a post with no author (a CrowdTangle page or
 group post) is acted by its page or group, so page networks are detected too.
@@ -10,35 +10,13 @@ group post) is acted by its page or group, so page networks are detected too.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from cibgraph.graph import Graph, utc_datetime
-
-ACTIONS_CYPHER = """
-MATCH (p:Post) WHERE p.ts IS NOT NULL
-OPTIONAL MATCH (a:Account)-[:POSTED]->(p)
-OPTIONAL MATCH (p)-[:POSTED_IN]->(g)
-WITH p, coalesce(a.uid, g.uid) AS actor
-WHERE actor IS NOT NULL
-RETURN actor, p.uid AS post, p.ts AS ts, p.text AS text,
-       coalesce(p.is_repost, false) AS is_repost,
-       [(p)-[:REPOST_OF]->(o:Post) | o.uid] AS reposts,
-       [(p)-[:REPLY_TO]->(o:Post) | o.uid] AS replies,
-       [(p)-[:LINKS_TO]->(u:Url) | u.url] AS urls,
-       [(p)-[:LINKS_TO]->(:Url)-[:ON_DOMAIN]->(d:Domain) | d.name] AS domains,
-       [(p)-[:TAGS]->(h:Hashtag) | h.tag] AS hashtags
-"""
-ADMINS_CYPHER = "MATCH (a:Account)-[:ADMINISTERS]->(p:Page) RETURN a.uid AS actor, p.uid AS object"
-ACCOUNTS_CYPHER = (
-    "MATCH (a:Account) RETURN a.uid AS uid, a.handle AS handle, a.created_at AS created_at, "
-    "a.hashed AS hashed"
-)
+from loader.store import normalise_text
 
 #: Signals built from posts (time-windowed) and from the graph's structure (no time).
 POST_SIGNALS = ("url", "domain", "repost", "reply", "hashtag", "text", "near_text")
@@ -47,37 +25,36 @@ SIGNALS = POST_SIGNALS + STRUCTURE_SIGNALS
 #: Shorter normalised texts ("ok", "lol") are not evidence of copy-paste.
 MIN_TEXT_CHARS = 10
 
-_MENTION = re.compile(r"@\w+")
-_URL = re.compile(r"https?://\S+|www\.\S+")
-_RT = re.compile(r"^rt\s+@?\w*:?\s*", re.IGNORECASE)
-_NON_WORD = re.compile(r"[^\w\s]", re.UNICODE)
-_SPACE = re.compile(r"\s+")
-
-
-def normalise_text(text: str | None) -> str:
-    """QUT's co-tweet normalisation and a little more: lower case, no @mentions, no URLs,
-    no RT prefix, no punctuation or emoji, white space folded."""
-    if not text:
-        return ""
-    value = unicodedata.normalize("NFKC", text).lower()
-    value = _RT.sub("", value)
-    value = _URL.sub(" ", value)
-    value = _MENTION.sub(" ", value)
-    value = _NON_WORD.sub(" ", value)
-    return _SPACE.sub(" ", value).strip()
+__all__ = ["normalise_text"]  # re-exported: the one text key (loader.store)
 
 
 class Codes:
     """String <-> dense integer codes (so joins run on integers)."""
 
     def __init__(self) -> None:
-        self.index: dict[str, int] = {}
+        self._index: dict[str, int] | None = {}
         self.values: list[str] = []
 
+    @classmethod
+    def of(cls, values: list[str]) -> Codes:
+        """Codes for distinct ``values`` (code = position); the reverse index is built
+        only if something asks for a code."""
+        codes = cls()
+        codes.values = values
+        codes._index = None
+        return codes
+
+    @property
+    def index(self) -> dict[str, int]:
+        if self._index is None:
+            self._index = {v: i for i, v in enumerate(self.values)}
+        return self._index
+
     def code(self, value: str) -> int:
-        found = self.index.get(value)
+        index = self.index
+        found = index.get(value)
         if found is None:
-            found = self.index[value] = len(self.values)
+            found = index[value] = len(self.values)
             self.values.append(value)
         return found
 
@@ -104,13 +81,17 @@ class SignalTable:
 
 @dataclass
 class Actions:
-    """Everything detection needs from the graph, integer-coded."""
+    """Everything detection needs, integer-coded (read from the action store by
+    :class:`analytics.store.StoreReader`, or built from rows by :func:`build`)."""
 
     actors: Codes = field(default_factory=Codes)
     posts: Codes = field(default_factory=Codes)
-    post_actor: list[int] = field(default_factory=list)
-    post_ts: list[int] = field(default_factory=list)
-    texts: list[str] = field(default_factory=list)  # normalised, "" for reposts / none
+    post_actor: Any = field(default_factory=list)  # post code -> actor code
+    post_ts: Any = field(default_factory=list)  # post code -> epoch seconds
+    #: Normalised text by post code ("" for reposts / none); empty when no text signal
+    #: was asked for, and then ``text_source`` normalises the posts asked about.
+    texts: list[str] = field(default_factory=list)
+    text_source: Callable[[Any], list[str]] | None = None
     tables: dict[str, SignalTable] = field(default_factory=dict)
     accounts: dict[str, dict[str, Any]] = field(default_factory=dict)
     admins: list[tuple[str, str]] = field(default_factory=list)
@@ -118,6 +99,12 @@ class Actions:
     @property
     def actor_count(self) -> int:
         return len(self.actors)
+
+    def texts_of(self, post_codes: Any) -> list[str]:
+        """Normalised texts of ``post_codes``."""
+        if self.texts or self.text_source is None:
+            return [self.texts[int(p)] for p in post_codes]
+        return self.text_source(post_codes)
 
 
 def _table(rows: Iterable[tuple[int, int, int, str]], objects: Codes) -> SignalTable:
@@ -136,23 +123,6 @@ def _table(rows: Iterable[tuple[int, int, int, str]], objects: Codes) -> SignalT
     )
 
 
-def collect(
-    graph: Graph,
-    signals: Iterable[str] = SIGNALS,
-    progress: Callable[[int], None] | None = None,
-) -> Actions:
-    """Pull the actions for ``signals`` with one streaming read of the posts (plus small
-    reads of accounts and page admins)."""
-    wanted = set(signals)
-    return build(
-        graph.stream(ACTIONS_CYPHER),
-        accounts=graph.stream(ACCOUNTS_CYPHER),
-        admins=graph.stream(ADMINS_CYPHER) if "admin" in wanted else (),
-        signals=wanted,
-        progress=progress,
-    )
-
-
 def build(
     posts: Iterable[Mapping[str, Any]],
     *,
@@ -161,7 +131,9 @@ def build(
     signals: Iterable[str] = SIGNALS,
     progress: Callable[[int], None] | None = None,
 ) -> Actions:
-    """Actions from rows shaped like :data:`ACTIONS_CYPHER`'s (the graph, or a file)."""
+    """Actions from row dicts (``actor, post, ts, text, is_repost, reposts, replies, urls,
+    domains, hashtags``): small hand-made worlds in tests and benchmarks. Detection itself
+    reads the action store (:mod:`analytics.store`)."""
     wanted = set(signals)
     acts = Actions()
     raw: dict[str, list[tuple[int, int, int, str]]] = {s: [] for s in POST_SIGNALS}
@@ -194,6 +166,8 @@ def build(
     for signal in POST_SIGNALS:
         if signal in wanted and signal != "near_text":
             acts.tables[signal] = _table(raw[signal], Codes())
+    from cibgraph.graph import utc_datetime
+
     acts.accounts = {
         row["uid"]: {**row, "created_at": utc_datetime(row.get("created_at"))} for row in accounts
     }

@@ -1,7 +1,8 @@
 """``detect``: the whole detection pipeline as one call (what ``cibgraph detect`` runs).
 
-graph -> actions (one streaming read) -> co-action edges per signal -> combined graph ->
-communities -> scored, explained clusters -> written back as a DetectionRun.
+action store (Parquet; built from the graph once if someone else filled it) -> actions
+-> co-action edges per signal -> combined graph -> communities -> scored, explained
+clusters -> written back to the graph as a DetectionRun (when there is a graph).
 """
 
 from __future__ import annotations
@@ -11,25 +12,25 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from analytics.actions import SIGNALS, Actions, collect
+from analytics.actions import SIGNALS, Actions
 from analytics.coaction import EdgeList, SignalParams, signal_edges
 from analytics.combine import DEFAULT_WEIGHTS, CombineParams, combine
 from analytics.communities import communities
 from analytics.runs import fingerprint, new_run_id, write_run
 from analytics.scoring import ClusterScore, score_clusters
+from analytics.store import StoreReader, ensure_store
 from cibgraph.errors import CibgraphError
-from cibgraph.graph import Graph
+
+if TYPE_CHECKING:
+    from cibgraph.graph import Graph
 
 #: Creation bursts are off by default as an edge signal (sharing a registration hour is
 #: not acting together, and it would pull accounts that never posted into clusters); they
 #: count in every cluster's score instead (scoring.creation_burst).
 DEFAULT_SIGNALS = ("url", "repost", "reply", "text", "near_text", "hashtag", "admin")
-NEWS_DOMAINS_CYPHER = (
-    "MATCH (p:NewsLike)<-[:POSTED_IN]-(:Post)-[:LINKS_TO]->(:Url)-[:ON_DOMAIN]->(d:Domain) "
-    "RETURN p.uid AS page, collect(DISTINCT d.name) AS domains"
-)
 PAGE_ACTORS_CYPHER = "MATCH (g:Page) RETURN g.uid AS uid"
 GROUP_ACTORS_CYPHER = "MATCH (g:Group) RETURN g.uid AS uid"
 
@@ -89,22 +90,47 @@ class DetectionResult:
 
 
 def detect(
-    graph: Graph,
+    graph: Graph | None,
     params: DetectParams | None = None,
     *,
+    store: Path | None = None,
     write: bool = True,
     progress: Callable[[str], None] | None = None,
 ) -> DetectionResult:
-    """Run detection on the whole graph; record it unless ``write`` is False."""
+    """Run detection on the actions of ``graph`` (its action store, checked against the
+    graph and rebuilt from it if stale) or of the store at ``store``; record the run in
+    the graph unless ``write`` is False or there is no graph."""
     params = params or DetectParams()
     params.check()
+    if graph is None and store is None:
+        raise CibgraphError("detect needs a graph or an action store")
+    if graph is None and params.engine == "gds":
+        raise CibgraphError("--engine gds runs inside Neo4j: load the files into a graph first")
     say = progress or (lambda _message: None)
     seconds: dict[str, float] = {}
     started = time.monotonic()
 
-    say("reading actions from the graph")
-    acts = collect(graph, params.signals)
-    seconds["read"] = time.monotonic() - started
+    if store is None:
+        assert graph is not None
+        store = ensure_store(graph, say)
+    say(f"reading actions from the action store {store}")
+    with StoreReader(store) as reader:
+        acts = reader.actions(params.signals)
+        news = reader.news_domains()
+        seconds["read"] = time.monotonic() - started
+        return _detect(graph, acts, news, params, write, say, seconds, started)
+
+
+def _detect(
+    graph: Graph | None,
+    acts: Actions,
+    news: dict[str, set[str]],
+    params: DetectParams,
+    write: bool,
+    say: Callable[[str], None],
+    seconds: dict[str, float],
+    started: float,
+) -> DetectionResult:
 
     mark = time.monotonic()
     signal_params = SignalParams(params.window, params.min_weight, params.max_actors)
@@ -125,7 +151,6 @@ def detect(
 
     mark = time.monotonic()
     say("scoring clusters")
-    news = {r["page"]: set(r["domains"]) for r in graph.query(NEWS_DOMAINS_CYPHER)}
     clusters = score_clusters(
         acts,
         membership,
@@ -152,7 +177,7 @@ def detect(
         combined=combined,
         membership=membership,
     )
-    if write:
+    if write and graph is not None:
         mark = time.monotonic()
         say("writing the run back to the graph")
         result.run_id = _write(graph, result, combined, membership, acts)
@@ -225,3 +250,46 @@ def _write(
 
 def _features_json(features: dict[str, float]) -> str:
     return json.dumps({k: round(v, 4) for k, v in features.items()}, sort_keys=True)
+
+
+#: Records per action-store part when detecting straight from files.
+FILE_BATCH_SIZE = 50_000
+
+
+def detect_files(
+    paths: list[str | Path],
+    params: DetectParams | None = None,
+    *,
+    out_dir: str | Path,
+    format: str | None = None,
+    platform: str = "twitter",
+    dataset: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[DetectionResult, Any]:
+    """Detect straight from files, with no graph: parse ``paths`` (the layouts and format
+    detection of ``load``) into an action store under ``out_dir/store`` and detect on it.
+    Returns the result and the parse's :class:`loader.load.LoadReport` (rejects are in
+    ``out_dir/load``)."""
+    from loader.load import load  # the loader's parse pass, without a graph
+
+    params = params or DetectParams()
+    params.check()
+    out = Path(out_dir)
+    store = out / "store"
+    say = progress or (lambda _m: None)
+    say(f"reading {len(paths)} path(s) into the action store {store}")
+    started = time.monotonic()
+    report = load(
+        list(paths),
+        format=format,
+        dataset=dataset,
+        platform=platform,
+        report_dir=out / "load",
+        store_only=store,
+        batch_size=FILE_BATCH_SIZE,
+    )
+    parsed = time.monotonic() - started
+    result = detect(None, params, store=store, write=False, progress=progress)
+    result.seconds = {"parse": parsed, **result.seconds}
+    result.seconds["total"] = time.monotonic() - started
+    return result, report

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cibgraph.graph import Graph
+if TYPE_CHECKING:
+    from cibgraph.graph import Graph
+
 
 RUN_CYPHER = (
     "CREATE (r:DetectionRun {id: $id, created_at: $created_at, engine: $engine, "

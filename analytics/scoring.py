@@ -144,11 +144,15 @@ def score_clusters(
     text_matched, _ = _matched_posts(  # copies count whenever they were posted
         acts, membership, ANY_TIME, tuple(s for s in ("text", "near_text") if s in acts.tables)
     )
-    posts_by_actor = Counter(acts.post_actor)
+    post_actor = np.asarray(acts.post_actor, dtype=np.int64)
+    counts = np.bincount(post_actor, minlength=max(acts.actor_count, 1))
+    posts_by_actor = {i: int(n) for i, n in enumerate(counts.tolist()) if n}
     texts_by_cluster: Counter[int] = Counter()
-    for post, actor in enumerate(acts.post_actor):
-        if actor in membership and len(acts.texts[post]) >= 10:
-            texts_by_cluster[membership[actor]] += 1
+    member_codes = np.fromiter(membership, dtype=np.int64, count=len(membership))
+    member_posts = np.nonzero(np.isin(post_actor, member_codes))[0]
+    for post, text in zip(member_posts.tolist(), acts.texts_of(member_posts), strict=True):
+        if len(text) >= 10:
+            texts_by_cluster[membership[int(post_actor[post])]] += 1
     internal: Counter[int] = Counter()
     for a, b in zip(edges.u.tolist(), edges.v.tolist(), strict=True):
         if membership.get(a) is not None and membership.get(a) == membership.get(b):
@@ -172,7 +176,7 @@ def score_clusters(
     for cluster, members in sorted(groups.items()):
         uids = [acts.actors.values[m] for m in members]
         n = len(members)
-        total_posts = sum(posts_by_actor[m] for m in members)
+        total_posts = sum(posts_by_actor.get(m, 0) for m in members)
         accounts = [acts.accounts.get(u, {}) for u in uids]
         created = [a["created_at"].timestamp() for a in accounts if a.get("created_at")]
         handles = [a.get("handle") or "" for a in accounts if a]

@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
+from pathlib import Path
 from typing import Any, TypeVar
 
 from neo4j import READ_ACCESS, WRITE_ACCESS, Driver, GraphDatabase
@@ -30,11 +31,10 @@ from neo4j import exceptions as neo4j_errors
 from cibgraph.embedded import ROOT_USER, EmbeddedServer, ServerState, pid_alive
 from cibgraph.errors import CibgraphError, ConfigError, GraphUnavailable, ReadOnlyViolation
 from cibgraph.readonly import READER_USER, explain_verdict, write_clauses
-from cibgraph.settings import EMBEDDED_DATABASE, Settings
+from cibgraph.settings import DEFAULT_BATCH_SIZE, EMBEDDED_DATABASE, Settings
 
 T = TypeVar("T")
 
-DEFAULT_BATCH_SIZE = 5000
 #: How long the driver retries a failed write transaction (transient errors, lost
 #: connections). A Neo4j cluster may need a leader election; the embedded server is
 #: either up or dead, so a short retry window gives the clear error sooner.
@@ -88,8 +88,11 @@ class Graph:
         server: EmbeddedServer | None = None,
         server_state: ServerState | None = None,
         read_driver: Driver | None = None,
+        store_dir: Path | None = None,
     ) -> None:
         self.driver = driver
+        #: The action store kept beside this graph (see loader.store); None: no store.
+        self.store_dir = store_dir
         #: Driver logged in as a read-only server user (the embedded server's reader);
         #: None where the server offers none (Neo4j: reads are planned first instead).
         self.read_driver = read_driver
@@ -330,6 +333,7 @@ def connect(settings: Settings | None = None) -> Iterator[Graph]:
         server=server,
         server_state=state,
         read_driver=read_driver,
+        store_dir=settings.action_store,
     )
     try:
         graph.verify()

@@ -12,14 +12,30 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from neo4j.graph import Node, Path, Relationship
-from neo4j.time import Date, DateTime, Duration, Time
-
 FORMATS = ("table", "csv", "json", "markdown")
 
 
 def plain(value: Any) -> Any:
     """A JSON-able version of a driver value (nodes -> property maps with ``_labels``)."""
+    if type(value).__module__.startswith("neo4j."):
+        return _plain_driver_value(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+def _plain_driver_value(value: Any) -> Any:
+    """Nodes, relationships, paths and temporal values of the driver (imported only when
+    such a value exists: the driver made it)."""
+    from neo4j.graph import Node, Path, Relationship
+    from neo4j.time import Date, DateTime, Duration, Time
+
     if isinstance(value, Node):
         return {"_labels": sorted(value.labels), **{k: plain(v) for k, v in value.items()}}
     if isinstance(value, Relationship):
@@ -28,18 +44,8 @@ def plain(value: Any) -> Any:
         return [plain(n) for n in value.nodes]
     if isinstance(value, DateTime | Date | Time):
         return plain(value.to_native())
-    if isinstance(value, dt.datetime):
-        return value.isoformat().replace("+00:00", "Z")
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
     if isinstance(value, Duration):
         return str(value)
-    if isinstance(value, Mapping):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return value
     return value
 
 

@@ -9,8 +9,11 @@ measured 25-55 % faster to MERGE/MATCH on the embedded server than a composite
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
-from cibgraph.graph import Graph
+if TYPE_CHECKING:
+    from cibgraph.graph import Graph
+
 
 SCHEMA_VERSION = 1
 

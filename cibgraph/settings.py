@@ -8,7 +8,9 @@ Secrets never travel on the command line: the password comes from
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,8 +30,11 @@ ENV_PASSWORD = "CIBGRAPH_PASSWORD"
 ENV_PASSWORD_FILE = "CIBGRAPH_PASSWORD_FILE"
 ENV_DATABASE = "CIBGRAPH_DATABASE"
 ENV_DATA_DIR = "CIBGRAPH_DATA_DIR"
+ENV_STORE_DIR = "CIBGRAPH_STORE_DIR"
 
 DEFAULT_USER = "neo4j"
+#: Records per write transaction (loads, batched writes).
+DEFAULT_BATCH_SIZE = 5000
 #: Database name used on the embedded server (Neo4j uses its server default unless set).
 EMBEDDED_DATABASE = "cibgraph"
 
@@ -80,10 +85,25 @@ class Settings:
     password: str | None = field(default=None, repr=False)
     database: str | None = None
     data_dir: Path = field(default_factory=default_data_dir)
+    #: Where the action store lives (None: beside the graph's data, see `action_store`).
+    store_dir: Path | None = None
 
     @property
     def embedded(self) -> bool:
         return self.uri is None
+
+    @property
+    def action_store(self) -> Path:
+        """The action store of this graph: ``<data_dir>/actions`` for the embedded server;
+        for a server, one folder per URI and database under ``<data_dir>/stores``."""
+        if self.store_dir is not None:
+            return self.store_dir
+        if self.uri is None:
+            return self.data_dir / "actions"
+        parts = urlsplit(self.uri)
+        name = f"{parts.hostname}-{parts.port or 7687}-{self.database or 'default'}"
+        digest = hashlib.sha1(f"{self.uri}|{self.database}".encode()).hexdigest()[:8]
+        return self.data_dir / "stores" / f"{re.sub(r'[^A-Za-z0-9.-]+', '_', name)}-{digest}"
 
     @classmethod
     def from_env(
@@ -108,10 +128,12 @@ class Settings:
         elif env.get(ENV_PASSWORD):
             password = env[ENV_PASSWORD]
         data = data_dir or env.get(ENV_DATA_DIR)
+        store = env.get(ENV_STORE_DIR)
         return cls(
             uri=uri,
             user=user or env.get(ENV_USER) or DEFAULT_USER,
             password=password,
             database=database or env.get(ENV_DATABASE) or None,
             data_dir=Path(data).expanduser().resolve() if data else default_data_dir(),
+            store_dir=Path(store).expanduser().resolve() if store else None,
         )

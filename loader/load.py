@@ -23,11 +23,11 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cibgraph.errors import CibgraphError
-from cibgraph.graph import DEFAULT_BATCH_SIZE, Graph, connect
-from cibgraph.schema import apply_schema
-from cibgraph.settings import Settings
+from cibgraph.settings import DEFAULT_BATCH_SIZE, Settings
+from loader import columnar
 from loader.bulk import BulkWriter
 from loader.formats import DATA_SUFFIXES, Context, FormatSpec, UnknownFormat, detect
 from loader.formats.common import RowError
@@ -35,7 +35,12 @@ from loader.formats.ira import AUTHORS
 from loader.formats.native import kind_of_jsonl
 from loader.reader import Record, read_csv, read_jsonl
 from loader.records import Reject, Row
+from loader.store import StoreWriter, clear, graph_fingerprint, open_for_load, seal
 from loader.writer import Batch, Checkpoint, finish, read_checkpoint, write_batch
+
+if TYPE_CHECKING:
+    from cibgraph.graph import Graph
+
 
 REJECTS_NAME = "rejects.csv"
 SUMMARY_NAME = "summary.json"
@@ -172,6 +177,7 @@ def load(
     graph: Graph | None = None,
     progress: Callable[[str, int], None] | None = None,
     bulk_csv: str | Path | None = None,
+    store_only: str | Path | None = None,
 ) -> LoadReport:
     """Load ``paths`` into the graph; see the module doc. Returns a :class:`LoadReport`.
 
@@ -179,7 +185,9 @@ def load(
     first rejection (:class:`LoadError`). ``dry_run`` parses and validates, writes nothing
     to the graph (rejects and summary are still written). ``progress(file, n)`` is called
     as records are consumed. ``bulk_csv`` writes neo4j-admin import files into that
-    directory instead of the graph (see :mod:`loader.bulk`).
+    directory instead of the graph (see :mod:`loader.bulk`). ``store_only`` writes the
+    actions into a fresh action store in that directory and nothing to any graph (what
+    ``cibgraph detect FILES`` runs; see :mod:`loader.store`).
     """
     if batch_size < 1:
         raise LoadError(f"--batch-size must be at least 1, not {batch_size}")
@@ -189,7 +197,7 @@ def load(
     out_dir = Path(report_dir) if report_dir else Path.cwd() / "cibgraph-load" / name
     report = LoadReport(dataset=name, dry_run=dry_run, report_dir=str(out_dir))
     bulk = BulkWriter(Path(bulk_csv), name) if bulk_csv else None
-    if bulk is not None:
+    if bulk is not None or store_only is not None:
         dry_run = True  # nothing goes to the graph
     extra: dict[str, object] = {}  # shared across files of one call (IRA authors map)
     written: dict[str, object] = {}  # nodes committed by this call (not sent again)
@@ -197,9 +205,19 @@ def load(
     with ExitStack() as stack:
         quarantine = _Quarantine(out_dir / REJECTS_NAME, stack)
         if not dry_run and graph is None:
+            from cibgraph.graph import connect  # only a load into a graph needs the driver
+
             graph = stack.enter_context(connect(settings))
-        if graph is not None and not dry_run:
+        store: StoreWriter | None = None
+        if store_only is not None:
+            clear(Path(store_only))
+            store = StoreWriter(Path(store_only), name)
+        elif graph is not None and not dry_run:
+            from cibgraph.schema import apply_schema
+
             apply_schema(graph)
+            if graph.store_dir is not None:
+                store = open_for_load(graph.store_dir, graph, name)
         for path, spec in planned:
             ctx = Context(file=str(path), source=name, platform=platform, extra=extra)
             file_report = FileReport(str(path), spec.name)
@@ -213,6 +231,7 @@ def load(
                 ctx,
                 file_report,
                 graph=None if dry_run else graph,
+                store_only=store_only is not None,
                 batch_size=batch_size,
                 strict=strict,
                 resume=resume,
@@ -220,12 +239,17 @@ def load(
                 progress=progress,
                 written=written,
                 bulk=bulk,
+                store=store,
             )
             file_report.seconds = round(time.monotonic() - started, 3)
         if graph is not None and not dry_run:
             finish(graph)
+            if store is not None:
+                seal(store.root, graph_fingerprint(graph))
         if bulk is not None:
             report.bulk_args = bulk.close()
+        if store_only is not None:
+            seal(Path(store_only), None)
         report.first_rejects = quarantine.first
         report.rejects_file = str(quarantine.path) if report.rejected else None
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -247,6 +271,8 @@ def _load_file(
     progress: Callable[[str, int], None] | None,
     written: dict[str, object],
     bulk: BulkWriter | None = None,
+    store: StoreWriter | None = None,
+    store_only: bool = False,
 ) -> None:
     key = fingerprint(path, spec, ctx.source)
     done, complete = (0, False)
@@ -260,15 +286,25 @@ def _load_file(
         for item, _ in _parsed(_records(path, spec), spec, Context(**{**ctx.__dict__})):
             if isinstance(item, Reject):
                 raise LoadError(f"--strict: {item}; nothing from {path} was written")
+    if store_only and store is not None and spec.name in columnar.FORMATS and not strict:
+        found = columnar.write_qut(path, store, f"{key[:16]}-{0:012d}", ctx.platform)
+        if found is not None:  # every record was clean: no row parser needed
+            report.records = report.loaded = found
+            return
     if complete:  # IRA authors.csv: parse again for the author map, write nothing
         graph = None
     report.resumed_from = done
     batch = Batch()
     consumed = done
+    batch_start = done
     pending_progress = 0
 
     def flush(final: bool) -> None:
-        nonlocal batch
+        nonlocal batch, batch_start
+        if store is not None and len(batch) and (store_only or graph is not None):
+            # Before the graph commit: a batch that never commits is rewritten under the
+            # same part name when the load resumes (see loader.store).
+            store.write_batch(f"{key[:16]}-{batch_start:012d}", batch)
         if graph is not None and (len(batch) or final):
             write_batch(
                 graph,
@@ -279,6 +315,7 @@ def _load_file(
             )
         report.loaded += batch.rows
         batch = Batch()
+        batch_start = consumed
 
     for item, count in _parsed(_records(path, spec, skip=done), spec, ctx):
         consumed = done + count

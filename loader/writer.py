@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cibgraph.graph import Graph
 from loader.records import PostLinks, Props, Row
 from loader.urls import domain_of
+
+if TYPE_CHECKING:
+    from cibgraph.graph import Graph
 
 #: label -> MERGE of full node records (uid-keyed); `source` only when created.
 NODE_CYPHER: dict[str, str] = {

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from loader_helpers import FIXTURES
 
-from analytics.actions import collect
 from analytics.coaction import SignalParams, signal_edges
 from analytics.qutfile import edges_from_qut_csv
+from analytics.store import StoreReader, ensure_store
 from cibgraph.graph import Graph
 from loader import load
 
@@ -22,7 +22,8 @@ def test_file_path_matches_the_graph_path(graph: Graph, tmp_path: Path) -> None:
         "url": [("u1", "u2", 1), ("u2", "u1", 1)],
     }
     load([path], graph=graph, report_dir=tmp_path)
-    acts = collect(graph, ["repost", "url"])
+    with StoreReader(ensure_store(graph)) as reader:
+        acts = reader.actions(["repost", "url"])
     for signal in ("repost", "url"):
         edges = signal_edges(acts, signal, params).as_dict(acts.actors.values)
         assert {(a.split(":")[1], b.split(":")[1]): w for (a, b), w in edges.items()} == {

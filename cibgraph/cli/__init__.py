@@ -7,24 +7,48 @@ and exit with status 1.
 
 from __future__ import annotations
 
+import importlib
 import sys
+from typing import Any
 
 import click
-from neo4j.exceptions import Neo4jError
 
 from cibgraph import __version__
 from cibgraph.cli.common import pass_settings_options
-from cibgraph.cli.db import db
-from cibgraph.cli.demo import demo
-from cibgraph.cli.detect import detect_cmd, evaluate_cmd
-from cibgraph.cli.export import export_cmd
-from cibgraph.cli.investigate import investigate
-from cibgraph.cli.load import load_cmd
-from cibgraph.cli.query import query
 from cibgraph.errors import CibgraphError
+
+#: command name -> (module, attribute). Modules are imported only when their command
+#: runs (or help lists it), so `cibgraph detect FILE` does not pay for the report's
+#: plotting or the query library.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "db": ("cibgraph.cli.db", "db"),
+    "query": ("cibgraph.cli.query", "query"),
+    "load": ("cibgraph.cli.load", "load_cmd"),
+    "demo": ("cibgraph.cli.demo", "demo"),
+    "detect": ("cibgraph.cli.detect", "detect_cmd"),
+    "evaluate": ("cibgraph.cli.detect", "evaluate_cmd"),
+    "export": ("cibgraph.cli.export", "export_cmd"),
+    "investigate": ("cibgraph.cli.investigate", "investigate"),
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        found = COMMANDS.get(cmd_name)
+        if found is None:
+            return None
+        module, attribute = found
+        command: click.Command = getattr(importlib.import_module(module), attribute)
+        return command
 
 
 @click.group(
+    cls=LazyGroup,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog="""\b
 Examples:
@@ -43,14 +67,10 @@ def cli() -> None:
     """
 
 
-cli.add_command(db)
-cli.add_command(query)
-cli.add_command(load_cmd)
-cli.add_command(demo)
-cli.add_command(detect_cmd)
-cli.add_command(evaluate_cmd)
-cli.add_command(export_cmd)
-cli.add_command(investigate)
+def _is_server_refusal(exc: BaseException) -> bool:
+    from neo4j.exceptions import Neo4jError  # imported only when something failed
+
+    return isinstance(exc, Neo4jError)
 
 
 def main() -> None:
@@ -67,8 +87,10 @@ def main() -> None:
     except CibgraphError as exc:
         click.secho(f"error: {exc}", err=True, fg="red")
         sys.exit(1)
-    except Neo4jError as exc:  # a statement the server refused: say what it said
-        click.secho(
-            f"error: the graph server refused a statement: {exc.message}", err=True, fg="red"
-        )
+    except Exception as exc:
+        if not _is_server_refusal(exc):
+            raise
+        # a statement the server refused: say what it said
+        message: Any = getattr(exc, "message", None) or exc
+        click.secho(f"error: the graph server refused a statement: {message}", err=True, fg="red")
         sys.exit(1)

@@ -11,14 +11,14 @@ from rich.console import Console
 
 from analytics.actions import SIGNALS
 from analytics.communities import ENGINES
-from analytics.detect import DEFAULT_SIGNALS, DetectParams, detect
-from analytics.evaluate import evaluate, read_truth
+from analytics.detect import DEFAULT_SIGNALS, DetectParams, detect, detect_files
+from analytics.outputs import write_clusters, write_edges_csv
 from cibgraph.cli.common import settings_from
-from cibgraph.graph import connect
 from cibgraph.output import print_table
 
 
 @click.command("detect")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--signals",
     default=",".join(DEFAULT_SIGNALS),
@@ -41,10 +41,10 @@ from cibgraph.output import print_table
 )
 @click.option(
     "--max-actors",
-    type=click.IntRange(min=2),
-    default=500,
+    default="500",
     show_default=True,
-    help="Skip objects (viral links, national hashtags) touched by more accounts.",
+    help="Skip objects (viral links, national hashtags) touched by more accounts; "
+    "'none' keeps every object.",
 )
 @click.option(
     "--engine",
@@ -84,15 +84,40 @@ from cibgraph.output import print_table
     help="Which coordination edges to write as COORDINATED_WITH.",
 )
 @click.option("--no-write", is_flag=True, help="Do not record the run in the graph.")
+@click.option(
+    "--edges-out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write every signal's directed edges as CSV: signal,source,target,weight "
+    "(the input's own ids).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for clusters.csv, members.csv and result.json (with PATHS default: "
+    "./cibgraph-detect/<name>; it also holds the action store and the parse's rejects).",
+)
+@click.option(
+    "--input-format",
+    "input_format",
+    help="With PATHS: the layout of the files (as `load --format`); default: detected.",
+)
+@click.option(
+    "--platform",
+    default="twitter",
+    show_default=True,
+    help="With PATHS: platform of files that do not say (QUT CSV).",
+)
 @click.option("--top", type=int, default=15, show_default=True, help="Clusters to print.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @click.pass_context
 def detect_cmd(
     ctx: click.Context,
+    paths: tuple[Path, ...],
     signals: str,
     window: int,
     min_weight: int,
-    max_actors: int,
+    max_actors: str,
     engine: str,
     resolution: float,
     seed: int,
@@ -102,25 +127,33 @@ def detect_cmd(
     min_symmetry: float,
     write_edges: str,
     no_write: bool,
+    edges_out: Path | None,
+    out_dir: Path | None,
+    input_format: str | None,
+    platform: str,
     top: int,
     fmt: str,
 ) -> None:
     """Find coordinated clusters, score and explain them, and record the run.
 
-    With no options: the default signals over the whole graph, a 60 s window, igraph
-    communities, and a new DetectionRun in the graph (cluster queries read the newest).
+    With no PATHS: the graph's actions (read from its action store, which is built from
+    the graph once if another tool filled it), and a new DetectionRun in the graph
+    (cluster queries read the newest). With PATHS: straight from the files (any layout
+    `load` reads), with no graph at all: file in, network and clusters out.
 
     \b
     Examples:
       cibgraph detect
       cibgraph detect --signals url,repost --window 30 --engine louvain
       cibgraph detect --no-write --format json
+      cibgraph detect messages.csv --signals repost,url --edges-out edges.csv
+      cibgraph detect data/china_082019/ --out triage/ --max-actors none
     """
     params = DetectParams(
         signals=tuple(s.strip() for s in signals.split(",") if s.strip()),
         window=window,
         min_weight=min_weight,
-        max_actors=max_actors,
+        max_actors=_max_actors(max_actors),
         engine=engine,
         resolution=resolution,
         seed=seed,
@@ -132,8 +165,34 @@ def detect_cmd(
     )
     console = Console(stderr=True)
     say = (lambda m: console.print(f"[dim]{m}[/dim]")) if sys.stderr.isatty() else None
-    with connect(settings_from(ctx)) as graph:
-        result = detect(graph, params, write=not no_write, progress=say)
+    if paths:
+        name = paths[0].name if paths[0].is_dir() else paths[0].stem
+        out_dir = out_dir or Path.cwd() / "cibgraph-detect" / name
+        result, report = detect_files(
+            list(paths),
+            params,
+            out_dir=out_dir,
+            format=input_format,
+            platform=platform,
+            progress=say,
+        )
+        if report.rejected:
+            click.echo(
+                f"{report.rejected} of {report.rejected + report.loaded} records rejected; "
+                f"see {report.rejects_file}",
+                err=True,
+            )
+    else:
+        from cibgraph.graph import connect
+
+        with connect(settings_from(ctx)) as graph:
+            result = detect(graph, params, write=not no_write, progress=say)
+    if edges_out is not None:
+        n = write_edges_csv(result, edges_out)
+        click.echo(f"{n} edges written to {edges_out}", err=True)
+    if out_dir is not None:
+        files = write_clusters(result, out_dir)
+        click.echo(f"clusters written to {files['clusters']} and {files['members']}", err=True)
     rows = [
         {
             "cluster": c.index,
@@ -166,6 +225,20 @@ def detect_cmd(
     )
 
 
+def _max_actors(value: str) -> int | None:
+    if value.strip().lower() in ("none", "0", "off"):
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a number or 'none'", param_hint="--max-actors"
+        ) from None
+    if number < 2:
+        raise click.BadParameter("must be at least 2 (or 'none')", param_hint="--max-actors")
+    return number
+
+
 @click.command("evaluate")
 @click.option(
     "--truth",
@@ -183,6 +256,9 @@ def evaluate_cmd(ctx: click.Context, truth: Path | None, run_id: str | None, fmt
       cibgraph evaluate --truth scenario/truth.csv
       cibgraph evaluate --run run-20261123T010203000000Z --format json
     """
+    from analytics.evaluate import evaluate, read_truth
+    from cibgraph.graph import connect
+
     rows = read_truth(truth) if truth else None
     with connect(settings_from(ctx)) as graph:
         result = evaluate(graph, rows, run_id)

@@ -17,7 +17,7 @@ from rich.progress import (
 from rich.table import Table
 
 from cibgraph.cli.common import settings_from
-from cibgraph.graph import DEFAULT_BATCH_SIZE
+from cibgraph.settings import DEFAULT_BATCH_SIZE
 from loader.formats import choices
 from loader.load import LoadReport, load
 

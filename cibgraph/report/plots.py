@@ -93,7 +93,7 @@ def coordination_graph(result: Any, max_nodes: int = 600, seed: int = 42) -> byt
 def activity_timeline(result: Any) -> bytes | None:
     """Posts per day: each flagged cluster against everyone else (the baseline)."""
     acts = result.actions
-    if acts is None or not acts.post_ts:
+    if acts is None or len(acts.post_ts) == 0:
         return None
     ts = np.asarray(acts.post_ts, dtype=np.int64)
     actor = np.asarray(acts.post_actor, dtype=np.int64)

@@ -1,0 +1,94 @@
+"""A detection result as files: directed edge lists per signal, clusters, members.
+
+What ``cibgraph detect --edges-out`` and ``--out`` write. Ids are the input's own ids (the
+part of a uid after ``platform:``), so the files line up with the data they came from.
+CSV cells that a spreadsheet would run as a formula are neutralised.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+from analytics.detect import DetectionResult
+
+EDGE_COLUMNS = ("signal", "source", "target", "weight")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def own_id(uid: str) -> str:
+    """``twitter:123`` -> ``123`` (the id as the input wrote it)."""
+    return uid.split(":", 1)[1] if ":" in uid else uid
+
+
+def safe_cell(value: Any) -> Any:
+    """A value safe to open in a spreadsheet (a leading ``= + - @`` is quoted with ')."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_edges_csv(result: DetectionResult, path: str | Path) -> int:
+    """Every signal's directed edges as ``signal,source,target,weight``; returns the count."""
+    assert result.actions is not None
+    names = result.actions.actors.values
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    count = 0
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f)
+        out.writerow(EDGE_COLUMNS)
+        for edges in result.edge_lists:
+            for s, d, w in zip(
+                edges.src.tolist(), edges.dst.tolist(), edges.weight.tolist(), strict=True
+            ):
+                out.writerow(
+                    (edges.signal, safe_cell(own_id(names[s])), safe_cell(own_id(names[d])), w)
+                )
+                count += 1
+    return count
+
+
+def write_clusters(result: DetectionResult, out_dir: str | Path) -> dict[str, str]:
+    """``clusters.csv`` (one row per cluster, with its score and explanation),
+    ``members.csv`` (cluster, id, uid) and ``result.json``; returns name -> path."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    files = {
+        "clusters": out / "clusters.csv",
+        "members": out / "members.csv",
+        "result": out / "result.json",
+    }
+    with open(files["clusters"], "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(("cluster", "size", "score", "flagged", "explanation"))
+        for c in result.clusters:
+            w.writerow((c.index, len(c.members), c.score, c.flagged, safe_cell(c.explanation)))
+    with open(files["members"], "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(("cluster", "id", "uid"))
+        for c in result.clusters:
+            for uid in sorted(result.members[c.index]):
+                w.writerow((c.index, safe_cell(own_id(uid)), safe_cell(uid)))
+    summary = {
+        "run_id": result.run_id,
+        "clusters": [
+            {
+                "cluster": c.index,
+                "size": len(c.members),
+                "score": c.score,
+                "flagged": c.flagged,
+                "explanation": c.explanation,
+                "features": c.features,
+                "members": sorted(result.members[c.index]),
+            }
+            for c in result.clusters
+        ],
+        "edges": result.edge_counts,
+        "skipped_hot_objects": result.skipped_objects,
+        "seconds": {k: round(v, 3) for k, v in result.seconds.items()},
+    }
+    files["result"].write_text(json.dumps(summary, indent=2, default=float))
+    return {k: str(v) for k, v in files.items()}

@@ -1,0 +1,394 @@
+"""The action store, read side: Parquet -> integer-coded :class:`~analytics.actions.Actions`.
+
+Detection reads the store written by the loader (:mod:`loader.store`), never the posts
+over Bolt. DuckDB scans the Parquet files, keeps the last row of each post, assigns dense
+integer codes (actors and posts sorted by their uid, objects sorted per signal) and hands
+back numpy columns: no per-row Python objects on the way.
+
+:func:`ensure_store` checks that a graph's store still matches the graph (the fingerprint
+in its manifest) and, when the graph was filled by someone else or the store is stale,
+builds it again from the graph once, with progress.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from analytics.actions import MIN_TEXT_CHARS, POST_SIGNALS, Actions, Codes, SignalTable
+from cibgraph.errors import CibgraphError
+from loader.formats.common import hashtags_in
+from loader.records import PostLinks
+from loader.store import (
+    StoreWriter,
+    clear,
+    graph_fingerprint,
+    normalise_text,
+    read_manifest,
+    seal,
+)
+
+if TYPE_CHECKING:
+    from cibgraph.graph import Graph
+
+#: Posts of the graph as actions (only to build the store for a graph filled elsewhere).
+GRAPH_ACTIONS_CYPHER = """
+MATCH (p:Post) WHERE p.ts IS NOT NULL
+OPTIONAL MATCH (a:Account)-[:POSTED]->(p)
+OPTIONAL MATCH (p)-[:POSTED_IN]->(g)
+WITH p, a, g
+WHERE a IS NOT NULL OR g IS NOT NULL
+RETURN p.uid AS uid, a.uid AS author, g.uid AS posted_in, p.ts AS ts, p.text AS text,
+       coalesce(p.is_repost, false) AS is_repost,
+       [(p)-[:REPOST_OF]->(o:Post) | o.uid] AS reposts,
+       [(p)-[:REPLY_TO]->(o:Post) | o.uid] AS replies,
+       [(p)-[:QUOTES]->(o:Post) | o.uid] AS quotes,
+       [(p)-[:LINKS_TO]->(u:Url) | u.url] AS urls,
+       [(p)-[:TAGS]->(h:Hashtag) | h.tag] AS hashtags
+"""
+GRAPH_ACCOUNTS_CYPHER = (
+    "MATCH (a:Account) RETURN a.uid AS uid, a.handle AS handle, a.created_at AS created_at, "
+    "a.hashed AS hashed"
+)
+GRAPH_PAGES_CYPHER = (
+    "MATCH (p:Page) RETURN p.uid AS uid, p.name AS name, "
+    "(p:NewsLike OR coalesce(p.news_like, false)) AS news_like"
+)
+GRAPH_ADMINS_CYPHER = "MATCH (a:Account)-[:ADMINISTERS]->(p:Page) RETURN a.uid AS a, p.uid AS p"
+#: Rows per Parquet part when building a store outside a load.
+PART_ROWS = 100_000
+
+# -- reading ---------------------------------------------------------------------------
+
+_POSTS_SQL = """
+CREATE TEMP TABLE posts AS
+WITH raw AS (
+    SELECT post, actor, ts, kind, repost_of, reply_to, posted_in, urls, domains, hashtags,
+           text, text_key, seq, filename, file_row_number
+    FROM read_parquet($files, filename = true, file_row_number = true,
+                      union_by_name = true, hive_partitioning = false)
+), last AS (
+    -- the last row of each post wins (later batches, later files, later rows)
+    SELECT * FROM raw
+    QUALIFY row_number() OVER (
+        PARTITION BY post ORDER BY seq DESC, filename DESC, file_row_number DESC) = 1
+), actors AS (
+    SELECT actor, (row_number() OVER (ORDER BY actor) - 1)::BIGINT AS actor_code
+    FROM (SELECT DISTINCT actor FROM last)
+)
+SELECT (row_number() OVER (ORDER BY l.post) - 1)::BIGINT AS post_code, a.actor_code, l.*
+FROM last l JOIN actors a USING (actor)
+"""
+_ACTORS_SQL = "SELECT actor FROM posts GROUP BY actor, actor_code ORDER BY actor_code"
+_POST_COLUMNS_SQL = "SELECT actor_code, ts FROM posts ORDER BY post_code"
+#: signal -> rows (actor, post, ts, obj) of the posts table; reposts count for the repost
+#: signal only (QUT: a repost's links, tags and reply are the original's, not the reposter's).
+_SIGNAL_OBJECTS = {
+    "repost": "SELECT actor_code, post_code, ts, repost_of AS obj FROM posts "
+    "WHERE kind = 'repost' AND repost_of IS NOT NULL",
+    "reply": "SELECT actor_code, post_code, ts, reply_to AS obj FROM posts "
+    "WHERE kind <> 'repost' AND reply_to IS NOT NULL",
+    "url": "SELECT DISTINCT actor_code, post_code, ts, unnest(urls) AS obj FROM posts "
+    "WHERE kind <> 'repost'",
+    "domain": "SELECT DISTINCT actor_code, post_code, ts, unnest(domains) AS obj FROM posts "
+    "WHERE kind <> 'repost'",
+    "hashtag": "SELECT DISTINCT actor_code, post_code, ts, unnest(hashtags) AS obj FROM posts "
+    "WHERE kind <> 'repost'",
+    "text": "SELECT actor_code, post_code, ts, text_key AS obj FROM posts "
+    f"WHERE kind <> 'repost' AND length(text_key) >= {MIN_TEXT_CHARS}",
+}
+_CODED_SQL = """
+WITH rows AS ({rows}), objects AS (
+    SELECT obj, (row_number() OVER (ORDER BY obj) - 1)::BIGINT AS code
+    FROM (SELECT DISTINCT obj FROM rows WHERE obj IS NOT NULL AND obj <> '')
+)
+SELECT r.actor_code AS actor, r.post_code AS post, r.ts, o.code AS obj
+FROM rows r JOIN objects o USING (obj)
+ORDER BY post, obj
+"""
+_OBJECTS_SQL = """
+SELECT DISTINCT obj FROM ({rows}) WHERE obj IS NOT NULL AND obj <> '' ORDER BY obj
+"""
+_ACCOUNTS_SQL = """
+SELECT uid,
+       arg_max(handle, seq) FILTER (WHERE handle IS NOT NULL) AS handle,
+       arg_max(created_ts, seq) FILTER (WHERE created_ts IS NOT NULL) AS created_ts,
+       arg_max(hashed, seq) FILTER (WHERE hashed IS NOT NULL) AS hashed
+FROM read_parquet($files, union_by_name = true, hive_partitioning = false)
+GROUP BY uid
+"""
+_PAGES_SQL = """
+SELECT uid, arg_max(news_like, seq) FILTER (WHERE news_like IS NOT NULL) AS news_like
+FROM read_parquet($files, union_by_name = true, hive_partitioning = false)
+GROUP BY uid
+"""
+_ADMINS_SQL = (
+    "SELECT DISTINCT account, page FROM read_parquet($files, hive_partitioning = false) "
+    "ORDER BY account, page"
+)
+#: Domains linked by posts in news-like pages (the scoring's "which site is whose").
+_NEWS_DOMAINS_SQL = """
+SELECT p.posted_in AS page, list(DISTINCT d ORDER BY d) AS domains
+FROM (SELECT posted_in, unnest(domains) AS d FROM posts WHERE posted_in IS NOT NULL) p
+WHERE p.posted_in IN (SELECT unnest($pages))
+GROUP BY p.posted_in
+"""
+
+
+def _files(root: Path, table: str) -> list[str]:
+    return sorted(str(p) for p in (Path(root) / table).glob("dataset=*/*.parquet"))
+
+
+def duckdb_connect() -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with a memory limit that fits the machine (overridable with
+    ``CIBGRAPH_DUCKDB_MEMORY``, e.g. ``8GB``)."""
+    con = duckdb.connect()
+    limit = os.environ.get("CIBGRAPH_DUCKDB_MEMORY")
+    if not limit:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        limit = f"{max(1, int(total * 0.6) >> 20)}MB"
+    con.execute(f"SET memory_limit = '{_safe_size(limit)}'")
+    return con
+
+
+_SIZE = re.compile(r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KIB|MIB|GIB|TIB)$", re.IGNORECASE)
+
+
+def _safe_size(value: str) -> str:
+    if not _SIZE.match(value.strip()):
+        raise CibgraphError(f"CIBGRAPH_DUCKDB_MEMORY={value!r}: expected a size such as 8GB")
+    return value.strip()
+
+
+class StoreReader:
+    """Integer-coded actions of the store at ``root`` (one DuckDB session)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.con = duckdb_connect()
+        files = _files(self.root, "actions")
+        if files:
+            self.con.execute(_POSTS_SQL, {"files": files})
+        else:
+            self.con.execute(
+                "CREATE TEMP TABLE posts (post_code BIGINT, actor_code BIGINT, post VARCHAR, "
+                "actor VARCHAR, ts BIGINT, kind VARCHAR, repost_of VARCHAR, reply_to VARCHAR, "
+                "posted_in VARCHAR, urls VARCHAR[], domains VARCHAR[], hashtags VARCHAR[], "
+                "text VARCHAR, text_key VARCHAR, seq BIGINT)"
+            )
+        self._text_keys_filled = False
+        self._hashtags_filled = False
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> StoreReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _fill_text_keys(self) -> None:
+        """Compute the normalised-text key where a fast reader left it out (null)."""
+        if self._text_keys_filled:
+            return
+        self._text_keys_filled = True
+        missing = self.con.execute(
+            "SELECT post_code, text FROM posts WHERE text_key IS NULL AND kind <> 'repost'"
+        ).fetchnumpy()
+        if len(missing["post_code"]) == 0:
+            self.con.execute("UPDATE posts SET text_key = '' WHERE text_key IS NULL")
+            return
+        keys = [normalise_text(t) for t in missing["text"].tolist()]
+        self.con.register(
+            "filled", {"post_code": missing["post_code"], "key": np.asarray(keys, dtype=object)}
+        )
+        self.con.execute(
+            "UPDATE posts SET text_key = filled.key FROM filled "
+            "WHERE posts.post_code = filled.post_code"
+        )
+        self.con.execute("UPDATE posts SET text_key = '' WHERE text_key IS NULL")
+        self.con.unregister("filled")
+
+    def _fill_hashtags(self) -> None:
+        """Take hashtags from the text where a fast reader left them out (null), as the
+        row parser does for layouts without a hashtag column."""
+        if self._hashtags_filled:
+            return
+        self._hashtags_filled = True
+        missing = self.con.execute(
+            "SELECT post_code, text FROM posts WHERE hashtags IS NULL"
+        ).fetchnumpy()
+        if len(missing["post_code"]):
+            tags = [hashtags_in(t) for t in missing["text"].tolist()]
+            filled = pa.table(
+                {
+                    "post_code": pa.array(missing["post_code"], type=pa.int64()),
+                    "tags": pa.array(tags, type=pa.list_(pa.string())),
+                }
+            )
+            self.con.register("filled", filled)
+            self.con.execute(
+                "UPDATE posts SET hashtags = filled.tags FROM filled "
+                "WHERE posts.post_code = filled.post_code"
+            )
+            self.con.unregister("filled")
+
+    def table(self, signal: str) -> SignalTable:
+        if signal == "text":
+            self._fill_text_keys()
+        if signal == "hashtag":
+            self._fill_hashtags()
+        rows = _SIGNAL_OBJECTS[signal]
+        found = self.con.execute(_CODED_SQL.format(rows=rows)).fetchnumpy()
+        distinct = self.con.execute(_OBJECTS_SQL.format(rows=rows)).fetchall()
+        objects = Codes.of([r[0] for r in distinct])
+        return SignalTable(
+            found["actor"].astype(np.int64),
+            found["post"].astype(np.int64),
+            found["ts"].astype(np.int64),
+            found["obj"].astype(np.int64),
+            objects,
+        )
+
+    def texts(self) -> list[str]:
+        """The normalised text of every post, by post code ("" for reposts)."""
+        self._fill_text_keys()
+        rows = self.con.execute(
+            "SELECT CASE WHEN kind = 'repost' THEN '' ELSE coalesce(text_key, '') END "
+            "FROM posts ORDER BY post_code"
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def actions(self, signals: Iterable[str]) -> Actions:
+        wanted = set(signals)
+        acts = Actions()
+        acts.actors = Codes.of([r[0] for r in self.con.execute(_ACTORS_SQL).fetchall()])
+        columns = self.con.execute(_POST_COLUMNS_SQL).fetchnumpy()
+        acts.post_actor = columns["actor_code"].astype(np.int64)
+        acts.post_ts = columns["ts"].astype(np.int64)
+        if wanted & {"text", "near_text"}:
+            acts.texts = self.texts()
+        else:
+            acts.text_source = self._text_of  # normalised on demand, for members only
+        for signal in POST_SIGNALS:
+            if signal in wanted and signal in _SIGNAL_OBJECTS:
+                acts.tables[signal] = self.table(signal)
+        acts.accounts = self.accounts()
+        acts.admins = self.admins()
+        return acts
+
+    def _text_of(self, post_codes: np.ndarray) -> list[str]:
+        self.con.register("wanted", {"post_code": np.asarray(post_codes, dtype=np.int64)})
+        rows = self.con.execute(
+            "SELECT p.post_code, p.kind, p.text, p.text_key FROM posts p "
+            "JOIN wanted w USING (post_code) ORDER BY p.post_code"
+        ).fetchall()
+        self.con.unregister("wanted")
+        by_code = {
+            code: "" if kind == "repost" else (key if key is not None else normalise_text(text))
+            for code, kind, text, key in rows
+        }
+        return [by_code.get(int(c), "") for c in post_codes]
+
+    def accounts(self) -> dict[str, dict[str, Any]]:
+        files = _files(self.root, "accounts")
+        if not files:
+            return {}
+        out = {}
+        for uid, handle, created_ts, hashed in self.con.execute(
+            _ACCOUNTS_SQL, {"files": files}
+        ).fetchall():
+            created = None if created_ts is None else dt.datetime.fromtimestamp(created_ts, dt.UTC)
+            out[uid] = {"uid": uid, "handle": handle, "created_at": created, "hashed": hashed}
+        return out
+
+    def admins(self) -> list[tuple[str, str]]:
+        files = _files(self.root, "admins")
+        if not files:
+            return []
+        return [(a, p) for a, p in self.con.execute(_ADMINS_SQL, {"files": files}).fetchall()]
+
+    def news_domains(self) -> dict[str, set[str]]:
+        """News-like page -> the domains its posts link to."""
+        files = _files(self.root, "pages")
+        if not files:
+            return {}
+        pages = [
+            uid for uid, news in self.con.execute(_PAGES_SQL, {"files": files}).fetchall() if news
+        ]
+        if not pages:
+            return {}
+        rows = self.con.execute(_NEWS_DOMAINS_SQL, {"pages": pages}).fetchall()
+        return {page: set(domains) for page, domains in rows}
+
+
+# -- a store for a graph filled elsewhere ----------------------------------------------
+
+
+def ensure_store(graph: Graph, progress: Callable[[str], None] | None = None) -> Path:
+    """The graph's action store, built from the graph first if it is missing or stale."""
+    if graph.store_dir is None:
+        raise CibgraphError("this graph has no action store folder (settings.action_store)")
+    root = graph.store_dir
+    current = graph_fingerprint(graph)
+    if read_manifest(root).get("graph_fingerprint") == current:
+        return root
+    say = progress or (lambda _m: None)
+    say(f"building the action store from the graph (once, into {root})")
+    build_from_graph(graph, root, progress=say)
+    seal(root, current)
+    return root
+
+
+def build_from_graph(graph: Graph, root: Path, progress: Callable[[str], None]) -> int:
+    """Write the graph's actions, accounts, pages and admins into a fresh store."""
+    from cibgraph.graph import utc_datetime
+
+    clear(root)
+    writer = StoreWriter(root, "graph")
+    written = 0
+    part = 0
+    batch: list[tuple[dict[str, Any], PostLinks]] = []
+
+    def flush() -> None:
+        nonlocal written, part, batch
+        if batch:
+            written += writer.write(f"graph-{part:06d}", posts=batch)
+            part += 1
+            batch = []
+            progress(f"  {written:,} actions")
+
+    for row in graph.stream(GRAPH_ACTIONS_CYPHER):
+        links = PostLinks(
+            author=row["author"],
+            posted_in=row["posted_in"],
+            repost_of=(row["reposts"] or [None])[0],
+            reply_to=(row["replies"] or [None])[0],
+            quotes=(row["quotes"] or [None])[0],
+            hashtags=sorted(set(row["hashtags"] or ())),
+            urls=sorted(set(row["urls"] or ())),
+        )
+        post = {"uid": row["uid"], "ts": row["ts"], "text": row["text"]}
+        if row["is_repost"]:
+            post["is_repost"] = True
+        batch.append((post, links))
+        if len(batch) >= PART_ROWS:
+            flush()
+    flush()
+    accounts = [
+        {**r, "created_at": utc_datetime(r.get("created_at"))}
+        for r in graph.stream(GRAPH_ACCOUNTS_CYPHER)
+    ]
+    pages = list(graph.stream(GRAPH_PAGES_CYPHER))
+    admins = {(r["a"], r["p"]) for r in graph.stream(GRAPH_ADMINS_CYPHER)}
+    writer.write("graph-entities", accounts=accounts, pages=pages, admins=admins)
+    return written

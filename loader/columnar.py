@@ -1,0 +1,176 @@
+"""Fast path: a file straight into the action store with DuckDB, no Python row per record.
+
+For ``cibgraph detect FILES`` (file in, network out), layouts whose actions are plain
+columns are read by DuckDB and written to the store's Parquet with one SQL statement per
+table, the way the QUT toolkit reads its CSV. The row parser stays the definition: this
+path takes a file only when every record is one the row parser would load unchanged, and
+otherwise returns None so the caller uses the row parser (which names file, line and field
+for every reject). What it checks: ids as ``clean_id`` accepts them, times as ``float()``
+reads them, no NUL bytes, no field over the size limit, no duplicate post ids, one
+username per user, and a column count DuckDB's strict CSV mode accepts.
+
+Derived columns the row parser computes in Python are left null here and derived when
+read, only if a signal needs them (:mod:`analytics.store`): ``text_key`` (normalised text)
+and ``hashtags`` (from the text). URLs go through :func:`loader.urls.normalise_url` once
+per distinct URL that is not already in normal form (most are).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import duckdb
+
+from loader.formats.common import MAX_FIELD_CHARS
+from loader.reader import read_header
+from loader.store import StoreWriter
+from loader.urls import domain_of, normalise_url
+
+#: Formats this module can read: the QUT toolkit's generic CSV.
+FORMATS = ("qut",)
+
+# Python's str.split() separators, so urls split exactly as the row parser splits them.
+_PY_WHITESPACE = (
+    r"[\t\n\x{0b}\x{0c}\r \x{1c}-\x{1f}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}"
+    r"\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]+"
+)
+# A URL normalise_url leaves unchanged: lower-case http(s) scheme and host, no port, user,
+# query or fragment, a path that is '/' or does not end in '/'.
+_NORMAL_URL = r"^https?://[a-z0-9-]+(\.[a-z0-9-]+)*(/|(/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)+)$"
+_ID_OK = (
+    "{c} IS NOT NULL AND trim({c}) <> '' AND NOT regexp_matches(trim({c}), "
+    r"'^[+-]?\d+(\.\d+)?[eE][+-]?\d+$') AND NOT regexp_matches(trim({c}), '^\d+\.\d*$') "
+    r"AND NOT regexp_matches(trim({c}), '\s')"
+)
+_OPT_ID_OK = "(coalesce(trim({c}), '') = '' OR (" + _ID_OK + "))"
+_TS_OK = (
+    r"regexp_matches(trim(ts_raw), '^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$') "
+    "AND isfinite(TRY_CAST(trim(ts_raw) AS DOUBLE)) "
+    "AND TRY_CAST(trim(ts_raw) AS DOUBLE) BETWEEN -62135596800 AND 253402300799"
+)
+_READ_QUT_SQL = """
+CREATE OR REPLACE TEMP TABLE raw AS
+SELECT column0 AS message_id, column1 AS user_id, column2 AS username,
+       column3 AS repost_id, column4 AS reply_id, column5 AS message,
+       column6 AS ts_raw, column7 AS urls
+FROM read_csv($path, header = true, all_varchar = true, auto_detect = false,
+              delim = $delim, quote = '"', escape = '"', strict_mode = true,
+              columns = {'column0': 'VARCHAR', 'column1': 'VARCHAR', 'column2': 'VARCHAR',
+                         'column3': 'VARCHAR', 'column4': 'VARCHAR', 'column5': 'VARCHAR',
+                         'column6': 'VARCHAR', 'column7': 'VARCHAR'})
+"""
+_CHECK_SQL = f"""
+SELECT count(*) AS records,
+       count(*) FILTER (WHERE NOT (
+            {_ID_OK.format(c="message_id")} AND {_ID_OK.format(c="user_id")}
+        AND {_OPT_ID_OK.format(c="repost_id")} AND {_OPT_ID_OK.format(c="reply_id")}
+        AND {_TS_OK}
+        AND position(chr(0) IN concat_ws('', message_id, user_id, username, repost_id,
+                                         reply_id, message, ts_raw, urls)) = 0
+        AND length(concat_ws('', message_id, user_id, username, repost_id, reply_id,
+                             message, ts_raw, urls)) <= {MAX_FIELD_CHARS}
+       )) AS bad,
+       count(*) - count(DISTINCT trim(message_id)) AS duplicate_posts
+FROM raw
+"""
+_MANY_NAMES_SQL = """
+SELECT count(*) FROM (
+    SELECT trim(user_id) FROM raw WHERE nullif(trim(username), '') IS NOT NULL
+    GROUP BY trim(user_id) HAVING count(DISTINCT trim(username)) > 1
+)
+"""
+_URL_TOKENS_SQL = f"""
+CREATE OR REPLACE TEMP TABLE tokens AS
+SELECT trim(message_id) AS message_id, token
+FROM (SELECT message_id, unnest(regexp_split_to_array(urls, '{_PY_WHITESPACE}')) AS token
+      FROM raw WHERE coalesce(urls, '') <> '')
+WHERE token <> ''
+"""
+_ODD_URLS_SQL = "SELECT DISTINCT token FROM tokens WHERE NOT regexp_matches(token, $normal)"
+_ACTIONS_SQL = """
+CREATE OR REPLACE TEMP TABLE out_actions AS
+    WITH links AS (
+        SELECT t.message_id,
+               list(DISTINCT coalesce(m.url, t.token)) FILTER (
+                   WHERE m.token IS NULL OR m.url IS NOT NULL) AS urls,
+               list(DISTINCT coalesce(m.domain, regexp_replace(
+                   regexp_extract(t.token, '^https?://([^/]+)', 1), '^www\\.', ''))) FILTER (
+                   WHERE m.token IS NULL OR m.url IS NOT NULL) AS domains
+        FROM tokens t LEFT JOIN odd m ON m.token = t.token
+        GROUP BY t.message_id
+    )
+    SELECT $platform || ':' || trim(r.message_id) AS post,
+           $platform || ':' || trim(r.user_id) AS actor,
+           CAST(trunc(CAST(trim(r.ts_raw) AS DOUBLE)) AS BIGINT) AS ts,
+           CASE WHEN coalesce(trim(r.repost_id), '') <> '' THEN 'repost'
+                WHEN coalesce(trim(r.reply_id), '') <> '' THEN 'reply'
+                ELSE 'post' END AS kind,
+           CASE WHEN coalesce(trim(r.repost_id), '') <> ''
+                THEN $platform || ':' || trim(r.repost_id) END AS repost_of,
+           CASE WHEN coalesce(trim(r.reply_id), '') <> ''
+                THEN $platform || ':' || trim(r.reply_id) END AS reply_to,
+           CAST(NULL AS VARCHAR) AS posted_in,
+           coalesce(l.urls, []::VARCHAR[]) AS urls,
+           coalesce(l.domains, []::VARCHAR[]) AS domains,
+           CAST(NULL AS VARCHAR[]) AS hashtags,
+           nullif(r.message, '') AS text,
+           CAST(NULL AS VARCHAR) AS text_key,
+           CAST($seq AS BIGINT) AS seq
+    FROM raw r LEFT JOIN links l ON l.message_id = trim(r.message_id)
+"""
+_ACCOUNTS_SQL = """
+CREATE OR REPLACE TEMP TABLE out_accounts AS
+    SELECT $platform || ':' || trim(user_id) AS uid,
+           max(nullif(trim(username), '')) AS handle,
+           CAST(NULL AS BIGINT) AS created_ts, CAST(NULL AS BOOLEAN) AS hashed,
+           CAST($seq AS BIGINT) AS seq
+    FROM raw GROUP BY trim(user_id)
+"""
+
+
+def write_qut(path: Path, store: StoreWriter, part: str, platform: str) -> int | None:
+    """Read a QUT CSV into ``store`` as part ``part``; the record count, or None when a
+    record needs the row parser (see the module doc)."""
+    _, delimiter = read_header(path)
+    con = duckdb.connect()
+    try:
+        try:
+            con.execute(_READ_QUT_SQL, {"path": str(path), "delim": delimiter})
+        except duckdb.Error:
+            return None  # quoting, encoding or column counts DuckDB will not read strictly
+        records, bad, duplicates = con.execute(_CHECK_SQL).fetchone()  # type: ignore[misc]
+        if bad or duplicates or con.execute(_MANY_NAMES_SQL).fetchone()[0]:  # type: ignore[index]
+            return None
+        con.execute(_URL_TOKENS_SQL)
+        odd = [row[0] for row in con.execute(_ODD_URLS_SQL, {"normal": _NORMAL_URL}).fetchall()]
+        normal = [normalise_url(token) for token in odd]
+        con.execute("CREATE TEMP TABLE odd (token VARCHAR, url VARCHAR, domain VARCHAR)")
+        if odd:
+            con.executemany(
+                "INSERT INTO odd VALUES (?, ?, ?)",
+                [(t, u, domain_of(u) if u else None) for t, u in zip(odd, normal, strict=True)],
+            )
+        seq = time.time_ns()
+        params = {"platform": platform, "seq": seq}
+        for table, sql in (("actions", _ACTIONS_SQL), ("accounts", _ACCOUNTS_SQL)):
+            con.execute(sql, params)
+            target = store.part_path(table, part)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(f".{target.name}.tmp")
+            con.execute(
+                f"COPY out_{table} TO '{_quoted(tmp)}' (FORMAT parquet, COMPRESSION zstd)"
+            )
+            tmp.replace(target)
+        for table in ("pages", "admins"):
+            store.part_path(table, part).unlink(missing_ok=True)
+        store.note_dataset()
+        return int(records)
+    finally:
+        con.close()
+
+
+
+def _quoted(path: Path) -> str:
+    """A path inside a SQL string literal (COPY takes no parameter for its target)."""
+    return str(path).replace("'", "''")
