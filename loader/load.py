@@ -156,6 +156,9 @@ def _parsed(
             yield spec.parse(item.fields, ctx), count
         except RowError as exc:
             yield Reject(ctx.file, item.line, exc.field, exc.reason, item.raw), count
+        except Exception as exc:  # hostile input: one row never stops a load
+            reason = f"unreadable record ({type(exc).__name__}: {exc})"[:300]
+            yield Reject(ctx.file, item.line, "", reason, item.raw), count
 
 
 def _records(path: Path, spec: FormatSpec, skip: int = 0) -> Iterator[Record | Reject]:

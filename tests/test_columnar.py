@@ -1,0 +1,171 @@
+"""The DuckDB fast path for QUT files writes exactly the store the row parser writes, and
+hands every file it cannot read exactly back to the row parser."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analytics.store import StoreReader
+from loader import columnar, load
+from loader.columnar import _NORMAL_URL, write_qut
+from loader.store import StoreWriter, clear
+from loader.urls import normalise_url
+
+HEADER = [
+    "message_id",
+    "user_id",
+    "username",
+    "repost_id",
+    "reply_id",
+    "message",
+    "timestamp",
+    "urls",
+]
+ROWS = [
+    [
+        "1",
+        "u1",
+        "alice",
+        "",
+        "",
+        "Stand with #HongKong 香港 #香港加油",
+        "1565690400",
+        "https://a.example/x",
+    ],
+    ["2", "u2", "bob", "", "", "same link, other form", "1565690410", "HTTPS://A.Example:443/x/"],
+    ["3", "u3", "carol", "1", "", "RT @alice: Stand with #HongKong", "1565690420", ""],
+    [
+        "4",
+        "u1",
+        "alice",
+        "",
+        "2",
+        "reply with www link",
+        "1565690430.9",
+        "www.b.example/p?utm_source=x&id=7",
+    ],
+    [
+        "5",
+        "u2",
+        "",
+        "",
+        "",
+        "",
+        "1565690440",
+        "https://c.example/\xa0https://d.example/q  not-a-url",
+    ],
+    [
+        "6",
+        "u4",
+        "dave",
+        "",
+        "",
+        "  spaced text  ",
+        " 1565690450 ",
+        "https://a.example/x https://a.example/x",
+    ],
+    ["7", "u3", "carol", "", "", "#tag1 #Tag1 &#39; x#no", "-5", "http://e.example/"],
+]
+
+
+def _write(path: Path, rows: list[list[str]]) -> Path:
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(HEADER)
+        writer.writerows(rows)
+    return path
+
+
+def _store_rows(root: Path, signals: tuple[str, ...]) -> tuple[list, dict, dict]:
+    with StoreReader(root) as reader:
+        acts = reader.actions(signals)
+        posts = reader.con.execute(
+            "SELECT post, actor, ts, kind, repost_of, reply_to, posted_in, list_sort(urls), "
+            "list_sort(domains), text FROM posts ORDER BY post"
+        ).fetchall()
+        tables = {
+            s: sorted(
+                zip(
+                    [acts.actors.values[a] for a in t.actor],
+                    t.ts.tolist(),
+                    [t.objects.values[o] for o in t.obj],
+                    strict=True,
+                )
+            )
+            for s, t in acts.tables.items()
+        }
+        return posts, tables, reader.accounts()
+
+
+SIGNALS = ("url", "domain", "repost", "reply", "hashtag", "text")
+
+
+def test_fast_path_equals_the_row_parser(tmp_path: Path, monkeypatch) -> None:
+    path = _write(tmp_path / "messages.csv", ROWS)
+    fast, slow = tmp_path / "fast", tmp_path / "slow"
+    report = load([path], store_only=fast, report_dir=tmp_path / "r1")
+    assert report.loaded == len(ROWS) and report.rejected == 0
+    monkeypatch.setattr(columnar, "FORMATS", ())
+    load([path], store_only=slow, report_dir=tmp_path / "r2")
+    assert _store_rows(fast, SIGNALS) == _store_rows(slow, SIGNALS)
+    _, tables, accounts = _store_rows(fast, SIGNALS)
+    assert [t[2] for t in tables["url"]].count("https://a.example/x") == 3
+    assert ("twitter:u1", 1565690400, "香港加油") in tables["hashtag"]
+    assert accounts["twitter:u2"]["handle"] == "bob"
+
+
+def test_fast_path_used_for_clean_files(tmp_path: Path) -> None:
+    path = _write(tmp_path / "messages.csv", ROWS)
+    root = tmp_path / "store"
+    clear(root)
+    assert write_qut(path, StoreWriter(root, "x"), "p", "twitter") == len(ROWS)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        ["8", "u1", "alice", "", "", "a clean extra row", "1565690460", ""],
+        ["1", "u9", "zed", "", "", "duplicate post id", "1565690460", ""],
+        ["9", "9.06E+17", "x", "", "", "mangled user id", "1565690460", ""],
+        ["10", "u1", "alice", "1.5", "", "floaty repost id", "1565690460", ""],
+        ["11", "u1", "alice", "", "", "bad time", "yesterday", ""],
+        ["12", "u1", "alice", "", "", "huge time", "1e30", ""],
+        ["13", "u1", "alice", "", "", "nul \x00 byte", "1565690460", ""],
+        ["14", "u1", "alicia", "", "", "second username for u1", "1565690460", ""],
+        ["15", "", "", "", "", "no author", "1565690460", ""],
+    ],
+)
+def test_anything_unusual_goes_to_the_row_parser(tmp_path: Path, bad: list[str]) -> None:
+    path = _write(tmp_path / "messages.csv", [*ROWS, bad])
+    root = tmp_path / "store"
+    clear(root)
+    found = write_qut(path, StoreWriter(root, "x"), "p", "twitter")
+    if bad[0] == "8":  # a clean extra row is fine
+        assert found == len(ROWS) + 1
+    else:
+        assert found is None
+        # and the row parser still loads the rest, rejecting what it must
+        report = load([path], store_only=tmp_path / "s2", report_dir=tmp_path / "r")
+        assert report.loaded + report.rejected == len(ROWS) + 1
+
+
+_HOST = st.from_regex(r"[a-z0-9-]{1,8}(\.[a-z0-9-]{1,8}){0,3}", fullmatch=True)
+_SEGMENT = st.from_regex(r"[A-Za-z0-9._~!$&'()*+,;=:@%-]{1,8}", fullmatch=True)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    scheme=st.sampled_from(["http", "https"]),
+    host=_HOST,
+    segments=st.lists(_SEGMENT, max_size=4),
+)
+def test_urls_the_fast_path_keeps_are_already_normal(scheme, host, segments) -> None:
+    url = f"{scheme}://{host}/" + "/".join(segments)
+    if re.match(_NORMAL_URL, url):
+        assert normalise_url(url) == url
