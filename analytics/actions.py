@@ -102,8 +102,10 @@ class Actions:
 
     def texts_of(self, post_codes: Any) -> list[str]:
         """Normalised texts of ``post_codes``."""
-        if self.texts or self.text_source is None:
+        if self.texts:
             return [self.texts[int(p)] for p in post_codes]
+        if self.text_source is None:
+            raise ValueError("texts were not read: ask for a text signal")
         return self.text_source(post_codes)
 
 

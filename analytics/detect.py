@@ -114,7 +114,7 @@ def detect(
         assert graph is not None
         store = ensure_store(graph, say)
     say(f"reading actions from the action store {store}")
-    with StoreReader(store) as reader:
+    with StoreReader(store, params.signals) as reader:
         acts = reader.actions(params.signals)
         news = reader.news_domains()
         seconds["read"] = time.monotonic() - started

@@ -148,11 +148,12 @@ def score_clusters(
     counts = np.bincount(post_actor, minlength=max(acts.actor_count, 1))
     posts_by_actor = {i: int(n) for i, n in enumerate(counts.tolist()) if n}
     texts_by_cluster: Counter[int] = Counter()
-    member_codes = np.fromiter(membership, dtype=np.int64, count=len(membership))
-    member_posts = np.nonzero(np.isin(post_actor, member_codes))[0]
-    for post, text in zip(member_posts.tolist(), acts.texts_of(member_posts), strict=True):
-        if len(text) >= 10:
-            texts_by_cluster[membership[int(post_actor[post])]] += 1
+    if any(text_matched.values()):  # the copy-paste share's denominator: texts of members
+        member_codes = np.fromiter(membership, dtype=np.int64, count=len(membership))
+        member_posts = np.nonzero(np.isin(post_actor, member_codes))[0]
+        for post, text in zip(member_posts.tolist(), acts.texts_of(member_posts), strict=True):
+            if len(text) >= 10:
+                texts_by_cluster[membership[int(post_actor[post])]] += 1
     internal: Counter[int] = Counter()
     for a, b in zip(edges.u.tolist(), edges.v.tolist(), strict=True):
         if membership.get(a) is not None and membership.get(a) == membership.get(b):

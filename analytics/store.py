@@ -68,25 +68,43 @@ PART_ROWS = 100_000
 
 # -- reading ---------------------------------------------------------------------------
 
+#: Columns each signal needs besides the core ones (text and hashtags are derived from
+#: the text when a fast reader left them out).
+_CORE = ("post", "actor", "ts", "kind", "repost_of", "reply_to", "posted_in")
+_NEEDS: dict[str, tuple[str, ...]] = {
+    "url": ("urls",),
+    "domain": ("domains",),
+    "hashtag": ("hashtags", "text"),
+    "text": ("text_key", "text"),
+    "near_text": ("text_key", "text"),
+}
+_DUPLICATES_SQL = (
+    "SELECT count(*) - count(DISTINCT post) FROM read_parquet($files, union_by_name = true, "
+    "hive_partitioning = false)"
+)
+# One row per post (the last one: later batches, later files, later rows), with codes:
+# actors and posts numbered in uid order, so the same store always gives the same codes.
 _POSTS_SQL = """
 CREATE TEMP TABLE posts AS
 WITH raw AS (
-    SELECT post, actor, ts, kind, repost_of, reply_to, posted_in, urls, domains, hashtags,
-           text, text_key, seq, filename, file_row_number
+    SELECT {columns}, seq, filename AS file, file_row_number AS rown
     FROM read_parquet($files, filename = true, file_row_number = true,
                       union_by_name = true, hive_partitioning = false)
 ), last AS (
-    -- the last row of each post wins (later batches, later files, later rows)
-    SELECT * FROM raw
-    QUALIFY row_number() OVER (
-        PARTITION BY post ORDER BY seq DESC, filename DESC, file_row_number DESC) = 1
+    SELECT * FROM raw {dedup}
 ), actors AS (
     SELECT actor, (row_number() OVER (ORDER BY actor) - 1)::BIGINT AS actor_code
     FROM (SELECT DISTINCT actor FROM last)
+), codes AS (
+    SELECT post, (row_number() OVER (ORDER BY post) - 1)::BIGINT AS post_code
+    FROM (SELECT post FROM last)
 )
-SELECT (row_number() OVER (ORDER BY l.post) - 1)::BIGINT AS post_code, a.actor_code, l.*
-FROM last l JOIN actors a USING (actor)
+SELECT c.post_code, a.actor_code, l.*
+FROM last l JOIN actors a USING (actor) JOIN codes c USING (post)
 """
+_LAST_ROW = (
+    "QUALIFY row_number() OVER (PARTITION BY post ORDER BY seq DESC, file DESC, rown DESC) = 1"
+)
 _ACTORS_SQL = "SELECT actor FROM posts GROUP BY actor, actor_code ORDER BY actor_code"
 _POST_COLUMNS_SQL = "SELECT actor_code, ts FROM posts ORDER BY post_code"
 #: signal -> rows (actor, post, ts, obj) of the posts table; reposts count for the repost
@@ -136,10 +154,13 @@ _ADMINS_SQL = (
 )
 #: Domains linked by posts in news-like pages (the scoring's "which site is whose").
 _NEWS_DOMAINS_SQL = """
-SELECT p.posted_in AS page, list(DISTINCT d ORDER BY d) AS domains
-FROM (SELECT posted_in, unnest(domains) AS d FROM posts WHERE posted_in IS NOT NULL) p
-WHERE p.posted_in IN (SELECT unnest($pages))
-GROUP BY p.posted_in
+SELECT c.posted_in AS page, list(DISTINCT d ORDER BY d) AS domains
+FROM (SELECT filename, file_row_number, unnest(domains) AS d
+      FROM read_parquet($files, filename = true, file_row_number = true,
+                        union_by_name = true, hive_partitioning = false)) p
+JOIN posts c ON c.file = p.filename AND c.rown = p.file_row_number
+WHERE c.posted_in IN (SELECT unnest($pages))
+GROUP BY c.posted_in
 """
 
 
@@ -169,21 +190,39 @@ def _safe_size(value: str) -> str:
 
 
 class StoreReader:
-    """Integer-coded actions of the store at ``root`` (one DuckDB session)."""
+    """Integer-coded actions of the store at ``root`` (one DuckDB session).
 
-    def __init__(self, root: Path) -> None:
+    Only the columns ``signals`` need are read (all of them by default): the repost signal
+    never touches a text or a URL list.
+    """
+
+    def __init__(self, root: Path, signals: Iterable[str] | None = None) -> None:
         self.root = Path(root)
         self.con = duckdb_connect()
+        wanted = set(_NEEDS) if signals is None else set(signals)
+        extra = sorted({c for s in wanted & set(_NEEDS) for c in _NEEDS[s]})
+        self.columns = (*_CORE, *extra)
         files = _files(self.root, "actions")
         if files:
-            self.con.execute(_POSTS_SQL, {"files": files})
-        else:
-            self.con.execute(
-                "CREATE TEMP TABLE posts (post_code BIGINT, actor_code BIGINT, post VARCHAR, "
-                "actor VARCHAR, ts BIGINT, kind VARCHAR, repost_of VARCHAR, reply_to VARCHAR, "
-                "posted_in VARCHAR, urls VARCHAR[], domains VARCHAR[], hashtags VARCHAR[], "
-                "text VARCHAR, text_key VARCHAR, seq BIGINT)"
+            duplicates = self.con.execute(_DUPLICATES_SQL, {"files": files}).fetchone()
+            sql = _POSTS_SQL.format(
+                columns=", ".join(self.columns),
+                dedup=_LAST_ROW if duplicates and duplicates[0] else "",
             )
+            self.con.execute(sql, {"files": files})
+        else:
+            types = {
+                "ts": "BIGINT",
+                "urls": "VARCHAR[]",
+                "domains": "VARCHAR[]",
+                "hashtags": "VARCHAR[]",
+            }
+            cols = ", ".join(f"{c} {types.get(c, 'VARCHAR')}" for c in self.columns)
+            self.con.execute(
+                f"CREATE TEMP TABLE posts (post_code BIGINT, actor_code BIGINT, {cols}, "
+                "seq BIGINT, file VARCHAR, rown BIGINT)"
+            )
+        self.files = files
         self._text_keys_filled = False
         self._hashtags_filled = False
 
@@ -278,7 +317,7 @@ class StoreReader:
         if wanted & {"text", "near_text"}:
             acts.texts = self.texts()
         else:
-            acts.text_source = self._text_of  # normalised on demand, for members only
+            acts.text_source = self._text_of if "text" in self.columns else None
         for signal in POST_SIGNALS:
             if signal in wanted and signal in _SIGNAL_OBJECTS:
                 acts.tables[signal] = self.table(signal)
@@ -327,7 +366,7 @@ class StoreReader:
         ]
         if not pages:
             return {}
-        rows = self.con.execute(_NEWS_DOMAINS_SQL, {"pages": pages}).fetchall()
+        rows = self.con.execute(_NEWS_DOMAINS_SQL, {"pages": pages, "files": self.files}).fetchall()
         return {page: set(domains) for page, domains in rows}
 
 

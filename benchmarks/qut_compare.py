@@ -1,7 +1,7 @@
 """Side by side with the QUT coordination-network-toolkit on the same CSV: edges and time.
 
     python benchmarks/qut_compare.py [--messages 1000000] [--seed 7] [--window 60]
-        [--min-weight 2] [--url-split whitespace|qut] [--workdir DIR]
+        [--min-weight 2] [--workdir DIR]
 
 Generates a synthetic CSV in QUT's generic 8-column layout (message_id, user_id, username,
 repost_id, reply_id, message, timestamp, urls): ~N/20 users with heavy-tailed activity,
@@ -9,32 +9,28 @@ repost_id, reply_id, message, timestamp, urls): ~N/20 users with heavy-tailed ac
 background retweets spread over hours), ~30% of originals with 1-2 urls from a Zipf pool
 (plus coordinated link bursts and a few same-user repeat shares), timestamps over 30 days.
 
-Then, for co_retweet and co_link with the same ``--window`` and ``--min-weight``:
+Then, for co_retweet and co_link with the same ``--window`` and ``--min-weight``, both
+tools as a user runs them, each a subprocess, in this one run:
 
-* QUT (v1.5.2, installed into this interpreter with pip when missing), as subprocesses
-  ``python -m coordination_network_toolkit DB preprocess|compute``: one preprocess into a
-  fresh SQLite database, then compute + CSV export per network (the export calls QUT's own
+* QUT (v1.5.2, installed into this interpreter with pip when missing):
+  ``python -m coordination_network_toolkit DB preprocess``, then ``compute co_retweet``
+  and ``compute co_link`` with a CSV export each (the export calls QUT's own
   ``output_gephi_csv`` in a subprocess, because the 1.5.2 CLI's ``export_network
   --output_format csv`` fails with a TypeError);
-* ours: csv module -> row dicts -> ``analytics.actions.build(rows, signals=["repost",
-  "url"])`` -> ``signal_edges(..., max_actors=None)`` (no hot-object cap, like QUT) ->
-  an edge CSV per network;
-* ours without Python rows, when present: ``analytics.qutfile.edges_from_qut_csv`` (DuckDB
-  reads the CSV, same COACTION_SQL) -> an edge CSV, per network and both in one call.
+* cibgraph: ``cibgraph detect FILE --signals repost,url --window W --min-weight M
+  --max-actors none --edges-out EDGES.csv --out DIR`` (file in, edges, clusters and
+  explanations out; no hot-object cap, like QUT).
 
-Both QUT and the row-dict path share their preprocessing across the two networks, so a
-network's end-to-end time is preprocess + that network's compute/export; "both" is
-preprocess + both networks. The edge sets (source, target, weight; QUT drops self loops
-on export, we never make them) must be identical: counts and the first differences are
-printed, and the exit status is 1 when they differ.
+The edge sets (source, target, weight; QUT drops self loops on export, we never make
+them) must be identical: counts and the first differences are printed, and the exit
+status is 1 when they differ. QUT's preprocess splits the urls column with ``split(" ")``,
+so an empty urls column becomes the url ``""`` and co_link links every pair of users
+posting url-less originals within the window. The script counts those rows, then
+recomputes QUT's co_link on the same database without them (timed too): that is the
+network ours must equal, and the QUT time the ratio uses.
 
-QUT's preprocess splits the urls column with ``split(" ")``, so an empty urls column
-becomes the url ``""`` and co_link links every pair of users posting url-less originals
-within the window. The script counts those rows, then recomputes QUT's co_link on the
-same database without them (timed too): that is the network ours must equal. With
-``--url-split qut`` our rows mirror it literally (``urls.split(" ")``, so ours has the
-empty url too and must equal QUT's co_link as exported); the default ``whitespace`` is
-``urls.split()``.
+Also printed, labelled **library only** (no CLI start, no clusters, not what a user
+runs): ``analytics.qutfile.edges_from_qut_csv``, DuckDB straight from the CSV to edges.
 """
 
 from __future__ import annotations
@@ -51,14 +47,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-from analytics.actions import build
-from analytics.coaction import SignalParams, signal_edges
+from analytics.coaction import SignalParams
 
 QUT_PACKAGE = "coordination_network_toolkit"
 QUT_VERSION = "1.5.2"
@@ -346,46 +339,13 @@ def read_edge_csv(path: Path) -> dict[tuple[str, str], int]:
 # --------------------------------------------------------------------------- ours
 
 
-def rows_from_csv(path: Path, url_split: str) -> Iterator[dict[str, Any]]:
-    """QUT's generic CSV as ACTIONS_CYPHER-shaped row dicts, mirroring its preprocess."""
+def read_signal_edges(path: Path) -> dict[str, dict[tuple[str, str], int]]:
+    """``cibgraph detect --edges-out``: signal -> {(source, target): weight}."""
+    out: dict[str, dict[tuple[str, str], int]] = {}
     with open(path, newline="", encoding="utf-8") as f:
-        reader = csv.reader(f)
-        next(reader)
-        for message_id, user_id, _name, repost_id, reply_id, message, timestamp, urls in reader:
-            if repost_id:
-                found: list[str] = []
-            else:
-                found = urls.split(" ") if url_split == "qut" else urls.split()
-            yield {
-                "actor": user_id,
-                "post": message_id,
-                "ts": int(float(timestamp)),
-                "text": message,
-                "is_repost": bool(repost_id),
-                "reposts": [repost_id] if repost_id else [],
-                "replies": [reply_id] if reply_id else [],
-                "urls": found,
-                "domains": [],
-                "hashtags": [],
-            }
-
-
-class Timed:
-    """Wraps an iterator and adds up the seconds spent producing its items."""
-
-    def __init__(self, items: Iterator[dict[str, Any]]) -> None:
-        self.items = items
-        self.seconds = 0.0
-
-    def __iter__(self) -> Timed:
-        return self
-
-    def __next__(self) -> dict[str, Any]:
-        start = time.perf_counter()
-        try:
-            return next(self.items)
-        finally:
-            self.seconds += time.perf_counter() - start
+        for row in csv.DictReader(f):
+            out.setdefault(row["signal"], {})[(row["source"], row["target"])] = int(row["weight"])
+    return out
 
 
 def write_edges(path: Path, edges: dict[tuple[str, str], int], network: str) -> None:
@@ -433,12 +393,6 @@ def main() -> int:
         help="share of url posts repeated by the same user within 90 s",
     )
     parser.add_argument(
-        "--url-split",
-        choices=("whitespace", "qut"),
-        default="whitespace",
-        help='our urls: urls.split() or QUT\'s literal urls.split(" ")',
-    )
-    parser.add_argument(
         "--workdir",
         type=Path,
         default=None,
@@ -449,7 +403,7 @@ def main() -> int:
     version = ensure_qut()
     print(
         f"python {platform.python_version()}, {os.cpu_count()} cpus, QUT toolkit {version}, "
-        f"window {args.window} s, min weight {args.min_weight}, url split {args.url_split}"
+        f"window {args.window} s, min weight {args.min_weight}"
     )
     with tempfile.TemporaryDirectory() as tmp:
         work = args.workdir or Path(tmp)
@@ -488,15 +442,6 @@ def main() -> int:
             f"{empty_urls[0]:,}"
         )
 
-        start = time.perf_counter()
-        rows = Timed(rows_from_csv(data, args.url_split))
-        acts = build(rows, signals=["repost", "url"])
-        our_pre = time.perf_counter() - start
-        print(
-            f"ours read + build {our_pre:.1f} s (csv -> row dicts {rows.seconds:.1f} s, "
-            f"build {our_pre - rows.seconds:.1f} s): {len(acts.actors):,} actors, "
-            + ", ".join(f"{s} {len(t):,} rows" for s, t in acts.tables.items())
-        )
         # QUT's preprocess splits the urls column with split(" "): an empty column is the
         # url "". Its co_link of the real urls: the same database without those rows.
         real = dict(qut_edges)
@@ -519,47 +464,44 @@ def main() -> int:
                 f"QUT co_link without its {empty_urls[0]:,} empty-string urls: compute+export "
                 f"{qut_real['co_link']:.1f} s, {len(real['co_link']):,} edges"
             )
-        # what the row-dict path must equal: with --url-split qut it makes the empty url too
-        like, qut_like = (qut_edges, qut_net) if args.url_split == "qut" else (real, qut_real)
 
-        print("ours, csv module -> row dicts -> actions.build -> signal_edges:")
-        our_net: dict[str, float] = {}
+        ours_csv = work / "cibgraph_edges.csv"
+        command = [
+            str(Path(sys.executable).with_name("cibgraph")),
+            "detect",
+            str(data),
+            "--signals",
+            "repost,url",
+            "--window",
+            str(args.window),
+            "--min-weight",
+            str(args.min_weight),
+            "--max-actors",
+            "none",
+            "--edges-out",
+            str(ours_csv),
+            "--out",
+            str(work / "cibgraph_out"),
+        ]
+        ours_seconds = _run(command)
+        by_signal = read_signal_edges(ours_csv)
+        qut_both = qut_pre + sum(qut_real.values())
+        print("user path, each tool as a subprocess (file in, both networks out):")
+        print(f"  QUT toolkit: preprocess + co_retweet + co_link  {qut_both:.1f} s")
+        print(f"  cibgraph detect FILE --signals repost,url --edges-out  {ours_seconds:.1f} s")
+        print(f"  speed-up {qut_both / ours_seconds:.1f}x")
         identical = True
-        params = SignalParams(window=args.window, min_weight=args.min_weight, max_actors=None)
         for network, signal in NETWORKS.items():
-            start = time.perf_counter()
-            edges = signal_edges(acts, signal, params).as_dict(acts.actors.values)
-            write_edges(work / f"ours_{network}.csv", edges, network)
-            our_net[network] = time.perf_counter() - start
-            qut_total = qut_pre + qut_net[network]
-            our_total = our_pre + our_net[network]
-            print(
-                f"  {network}: QUT {qut_total:.1f} s (compute+export {qut_net[network]:.1f} s)  "
-                f"ours {our_total:.1f} s (join+write {our_net[network]:.2f} s)  "
-                f"speed-up {qut_total / our_total:.1f}x"
-            )
-            if like[network] is not qut_edges[network]:
-                print("    vs QUT as exported (with its empty-string url):")
-                compare(qut_edges[network], edges)
-                like_total = qut_pre + qut_like[network]
-                print(
-                    f"    vs QUT without the empty-string url (end to end {like_total:.1f} s, "
-                    f"speed-up {like_total / our_total:.1f}x):"
-                )
-            identical &= compare(like[network], edges)
-        qut_all = qut_pre + sum(qut_net.values())
-        our_all = our_pre + sum(our_net.values())
-        print(
-            f"  both networks: QUT {qut_all:.1f} s  ours {our_all:.1f} s  "
-            f"speed-up {qut_all / our_all:.1f}x"
-        )
+            print(f"  {network}:")
+            identical &= compare(real[network], by_signal.get(signal, {}))
+        params = SignalParams(window=args.window, min_weight=args.min_weight, max_actors=None)
 
         try:
             from analytics.qutfile import edges_from_qut_csv
         except ImportError:
             edges_from_qut_csv = None  # type: ignore[assignment]
         if edges_from_qut_csv is not None:
-            print("ours, analytics.qutfile.edges_from_qut_csv (DuckDB reads the CSV):")
+            print("library only, analytics.qutfile.edges_from_qut_csv (DuckDB reads the CSV):")
             our_file: dict[str, float] = {}
             for network, signal in NETWORKS.items():
                 start = time.perf_counter()
@@ -586,10 +528,7 @@ def main() -> int:
                 f"  both networks in one call: {both:.1f} s (no edge files), speed-up "
                 f"{qut_both / both:.1f}x (QUT {qut_both:.1f} s)"
             )
-        note = ""
-        if empty_urls[0]:
-            note = " (co_link: vs QUT without its empty-string url"
-            note += ", row path vs QUT as exported)" if args.url_split == "qut" else ")"
+        note = " (co_link: vs QUT without its empty-string url)" if empty_urls[0] else ""
         print(f"edges and weights IDENTICAL{note}" if identical else "edges DIFFER (see above)")
     return 0 if identical else 1
 

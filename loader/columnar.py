@@ -30,30 +30,50 @@ from loader.urls import domain_of, normalise_url
 #: Formats this module can read: the QUT toolkit's generic CSV.
 FORMATS = ("qut",)
 
-# Python's str.split() separators, so urls split exactly as the row parser splits them.
-_PY_WHITESPACE = (
+# Python's whitespace (str.split, str.strip, str.isspace), so ids, names and urls are
+# trimmed and split exactly as the row parser does it.
+_PY_SPACE_CLASS = (
     r"[\t\n\x{0b}\x{0c}\r \x{1c}-\x{1f}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}"
-    r"\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]+"
+    r"\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
 )
+_PY_WHITESPACE = _PY_SPACE_CLASS + "+"
 # A URL normalise_url leaves unchanged: lower-case http(s) scheme and host, no port, user,
 # query or fragment, a path that is '/' or does not end in '/'.
 _NORMAL_URL = r"^https?://[a-z0-9-]+(\.[a-z0-9-]+)*(/|(/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)+)$"
+# Ids as clean_id accepts them: plain digits at once, anything else through its rules.
 _ID_OK = (
-    "{c} IS NOT NULL AND trim({c}) <> '' AND NOT regexp_matches(trim({c}), "
-    r"'^[+-]?\d+(\.\d+)?[eE][+-]?\d+$') AND NOT regexp_matches(trim({c}), '^\d+\.\d*$') "
-    r"AND NOT regexp_matches(trim({c}), '\s')"
+    "CASE WHEN regexp_full_match({c}, '[0-9]+') THEN true "
+    "WHEN {c} IS NULL OR {c} = '' THEN false "
+    r"ELSE NOT regexp_matches({c}, '^[+-]?\d+(\.\d+)?[eE][+-]?\d+$') "
+    r"AND NOT regexp_matches({c}, '^\d+\.\d*$') AND NOT regexp_matches({c}, '"
+    + _PY_SPACE_CLASS
+    + "') END"
 )
-_OPT_ID_OK = "(coalesce(trim({c}), '') = '' OR (" + _ID_OK + "))"
+_OPT_ID_OK = "(coalesce({c}, '') = '' OR (" + _ID_OK + "))"
+
+
+def _ok(template: str, column: str) -> str:
+    return template.replace("{c}", column)
+
+# Times as float() reads them, inside the years datetime accepts.
 _TS_OK = (
-    r"regexp_matches(trim(ts_raw), '^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$') "
-    "AND isfinite(TRY_CAST(trim(ts_raw) AS DOUBLE)) "
-    "AND TRY_CAST(trim(ts_raw) AS DOUBLE) BETWEEN -62135596800 AND 253402300799"
+    "CASE WHEN regexp_full_match(ts_raw, '[0-9]{1,11}') THEN true "
+    r"WHEN NOT regexp_matches(ts_raw, '^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$') "
+    "THEN false ELSE isfinite(TRY_CAST(ts_raw AS DOUBLE)) "
+    "AND TRY_CAST(ts_raw AS DOUBLE) BETWEEN -62135596800 AND 253402300799 END"
 )
+# Ids, names and times lose their spaces (DuckDB's trim); any other white space left at
+# either end sends the file to the row parser, whose str.strip() is the definition.
 _READ_QUT_SQL = """
 CREATE OR REPLACE TEMP TABLE raw AS
-SELECT column0 AS message_id, column1 AS user_id, column2 AS username,
-       column3 AS repost_id, column4 AS reply_id, column5 AS message,
-       column6 AS ts_raw, column7 AS urls
+SELECT trim(column0) AS message_id, trim(column1) AS user_id,
+       trim(column2) AS username, trim(column3) AS repost_id,
+       trim(column4) AS reply_id, column5 AS message,
+       trim(column6) AS ts_raw, column7 AS urls,
+       greatest(length(column0), length(column1), length(column2), length(column3),
+                length(column4), length(column5), length(column6), length(column7)) AS widest,
+       contains(concat(column0, column1, column2, column3, column4, column5, column6,
+                       column7), chr(0)) AS has_nul
 FROM read_csv($path, header = true, all_varchar = true, auto_detect = false,
               delim = $delim, quote = '"', escape = '"', strict_mode = true,
               columns = {'column0': 'VARCHAR', 'column1': 'VARCHAR', 'column2': 'VARCHAR',
@@ -62,27 +82,25 @@ FROM read_csv($path, header = true, all_varchar = true, auto_detect = false,
 """
 _CHECK_SQL = f"""
 SELECT count(*) AS records,
-       count(*) FILTER (WHERE NOT (
-            {_ID_OK.format(c="message_id")} AND {_ID_OK.format(c="user_id")}
-        AND {_OPT_ID_OK.format(c="repost_id")} AND {_OPT_ID_OK.format(c="reply_id")}
-        AND {_TS_OK}
-        AND position(chr(0) IN concat_ws('', message_id, user_id, username, repost_id,
-                                         reply_id, message, ts_raw, urls)) = 0
-        AND length(concat_ws('', message_id, user_id, username, repost_id, reply_id,
-                             message, ts_raw, urls)) <= {MAX_FIELD_CHARS}
-       )) AS bad,
-       count(*) - count(DISTINCT trim(message_id)) AS duplicate_posts
+       count(*) FILTER (WHERE NOT coalesce((
+            {_ok(_ID_OK, "message_id")} AND {_ok(_ID_OK, "user_id")}
+        AND {_ok(_OPT_ID_OK, "repost_id")} AND {_ok(_OPT_ID_OK, "reply_id")}
+        AND {_TS_OK} AND NOT coalesce(has_nul, false)
+        AND NOT regexp_matches(coalesce(username, ''), '^{_PY_SPACE_CLASS}|{_PY_SPACE_CLASS}$')
+        AND coalesce(widest, 0) <= {MAX_FIELD_CHARS}
+       ), false)) AS bad,
+       count(*) - count(DISTINCT message_id) AS duplicate_posts
 FROM raw
 """
 _MANY_NAMES_SQL = """
 SELECT count(*) FROM (
-    SELECT trim(user_id) FROM raw WHERE nullif(trim(username), '') IS NOT NULL
-    GROUP BY trim(user_id) HAVING count(DISTINCT trim(username)) > 1
+    SELECT user_id FROM raw WHERE nullif(username, '') IS NOT NULL
+    GROUP BY user_id HAVING count(DISTINCT username) > 1
 )
 """
 _URL_TOKENS_SQL = f"""
 CREATE OR REPLACE TEMP TABLE tokens AS
-SELECT trim(message_id) AS message_id, token
+SELECT message_id, token
 FROM (SELECT message_id, unnest(regexp_split_to_array(urls, '{_PY_WHITESPACE}')) AS token
       FROM raw WHERE coalesce(urls, '') <> '')
 WHERE token <> ''
@@ -100,16 +118,16 @@ CREATE OR REPLACE TEMP TABLE out_actions AS
         FROM tokens t LEFT JOIN odd m ON m.token = t.token
         GROUP BY t.message_id
     )
-    SELECT $platform || ':' || trim(r.message_id) AS post,
-           $platform || ':' || trim(r.user_id) AS actor,
-           CAST(trunc(CAST(trim(r.ts_raw) AS DOUBLE)) AS BIGINT) AS ts,
-           CASE WHEN coalesce(trim(r.repost_id), '') <> '' THEN 'repost'
-                WHEN coalesce(trim(r.reply_id), '') <> '' THEN 'reply'
+    SELECT $platform || ':' || r.message_id AS post,
+           $platform || ':' || r.user_id AS actor,
+           CAST(trunc(CAST(r.ts_raw AS DOUBLE)) AS BIGINT) AS ts,
+           CASE WHEN coalesce(r.repost_id, '') <> '' THEN 'repost'
+                WHEN coalesce(r.reply_id, '') <> '' THEN 'reply'
                 ELSE 'post' END AS kind,
-           CASE WHEN coalesce(trim(r.repost_id), '') <> ''
-                THEN $platform || ':' || trim(r.repost_id) END AS repost_of,
-           CASE WHEN coalesce(trim(r.reply_id), '') <> ''
-                THEN $platform || ':' || trim(r.reply_id) END AS reply_to,
+           CASE WHEN coalesce(r.repost_id, '') <> ''
+                THEN $platform || ':' || r.repost_id END AS repost_of,
+           CASE WHEN coalesce(r.reply_id, '') <> ''
+                THEN $platform || ':' || r.reply_id END AS reply_to,
            CAST(NULL AS VARCHAR) AS posted_in,
            coalesce(l.urls, []::VARCHAR[]) AS urls,
            coalesce(l.domains, []::VARCHAR[]) AS domains,
@@ -117,15 +135,15 @@ CREATE OR REPLACE TEMP TABLE out_actions AS
            nullif(r.message, '') AS text,
            CAST(NULL AS VARCHAR) AS text_key,
            CAST($seq AS BIGINT) AS seq
-    FROM raw r LEFT JOIN links l ON l.message_id = trim(r.message_id)
+    FROM raw r LEFT JOIN links l ON l.message_id = r.message_id
 """
 _ACCOUNTS_SQL = """
 CREATE OR REPLACE TEMP TABLE out_accounts AS
-    SELECT $platform || ':' || trim(user_id) AS uid,
-           max(nullif(trim(username), '')) AS handle,
+    SELECT $platform || ':' || user_id AS uid,
+           max(nullif(username, '')) AS handle,
            CAST(NULL AS BIGINT) AS created_ts, CAST(NULL AS BOOLEAN) AS hashed,
            CAST($seq AS BIGINT) AS seq
-    FROM raw GROUP BY trim(user_id)
+    FROM raw GROUP BY user_id
 """
 
 
