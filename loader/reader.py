@@ -132,14 +132,21 @@ def read_jsonl(path: Path, *, skip: int = 0) -> Iterator[Record | Reject]:
                 yield Reject(name, number, "", f"line of {len(line):,} characters is too long")
                 continue
             try:
-                obj = json.loads(line.strip())
+                obj = json.loads(line.strip(), parse_constant=_no_constant)
             except json.JSONDecodeError as exc:
                 yield Reject(
                     name, number, "", f"invalid JSON: {exc.msg} at column {exc.colno}", raw
                 )
                 continue
+            except (RecursionError, ValueError) as exc:
+                yield Reject(name, number, "", f"unreadable JSON: {str(exc)[:80]}", raw)
+                continue
             if not isinstance(obj, dict):
                 yield Reject(name, number, "", "expected a JSON object", raw)
+                continue
+            problem = _bad_json_value(obj)
+            if problem:
+                yield Reject(name, number, problem[0], problem[1], raw)
                 continue
             too_long = next(
                 (k for k, v in obj.items() if isinstance(v, str) and len(v) > MAX_FIELD_CHARS), None
@@ -150,6 +157,47 @@ def read_jsonl(path: Path, *, skip: int = 0) -> Iterator[Record | Reject]:
                 )
                 continue
             yield Record(number, obj, raw)
+
+
+def _no_constant(token: str) -> None:
+    raise ValueError(f"{token} is not a number a record can hold")
+
+
+#: How deep a record's JSON may nest (records are flat; lists of ids at most).
+MAX_JSON_DEPTH = 8
+
+
+def _bad_json_value(obj: object, key: str = "", depth: int = 0) -> tuple[str, str] | None:
+    """(field, reason) for a value no graph can store: NUL, lone surrogates (not UTF-8),
+    integers beyond 64 bits, nesting deeper than records have."""
+    if depth > MAX_JSON_DEPTH:
+        return key, f"nested deeper than {MAX_JSON_DEPTH} levels"
+    if isinstance(obj, str):
+        if "\0" in obj:
+            return key, "contains a NUL character"
+        if _SURROGATE.search(obj):
+            return key, "contains a lone surrogate (not valid Unicode)"
+    elif isinstance(obj, bool):
+        return None
+    elif isinstance(obj, int):
+        if not -(2**63) <= obj < 2**63:
+            return key, f"integer {str(obj)[:30]} does not fit in 64 bits"
+    elif isinstance(obj, dict):
+        for k, v in obj.items():
+            found = _bad_json_value(k, str(k)[:60], depth + 1) or _bad_json_value(
+                v, key or str(k)[:60], depth + 1
+            )
+            if found:
+                return found
+    elif isinstance(obj, list):
+        for v in obj:
+            found = _bad_json_value(v, key, depth + 1)
+            if found:
+                return found
+    return None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def first_jsonl_keys(path: Path) -> list[str]:

@@ -6,9 +6,9 @@ Parsers raise :class:`RowError` naming the field; the reader turns it into a
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
 import functools
+import math
 import re
 from collections.abc import Mapping
 
@@ -67,33 +67,50 @@ def clean_id(value: str | None, name: str, *, required_: bool = True) -> str | N
     return value
 
 
+#: Integers the graph stores (Bolt and both backends: signed 64 bit).
+INT64_MAX = 2**63 - 1
+
+
 def integer(value: str | None, name: str) -> int | None:
-    """An integer count; ``""`` is None; ``"1,234"`` and ``"12.0"`` are accepted."""
+    """An integer count; ``""`` is None; ``"1,234"`` and ``"12.0"`` are accepted. Counts
+    are never negative and must fit in 64 bits."""
     value = text(value)
     if value is None:
         return None
     cleaned = value.replace(",", "")
     try:
-        return int(cleaned)
+        found = int(cleaned)
     except ValueError:
-        pass
+        found = _whole(cleaned, value, name)
+    if found < 0:
+        raise RowError(name, f"{value!r} is negative; a count cannot be")
+    if found > INT64_MAX:
+        raise RowError(name, f"{value!r} is too large (more than 2^63 - 1)")
+    return found
+
+
+def _whole(cleaned: str, value: str, name: str) -> int:
     try:
-        number = float(cleaned)
+        as_float = float(cleaned)
     except ValueError:
         raise RowError(name, f"{value!r} is not a number") from None
-    if not number.is_integer():
+    if not math.isfinite(as_float) or not as_float.is_integer():
         raise RowError(name, f"{value!r} is not a whole number")
-    return int(number)
+    return int(as_float)
 
 
 def number(value: str | None, name: str) -> float | None:
+    """A finite decimal number (NaN and infinities are refused)."""
     value = text(value)
     if value is None:
         return None
     try:
-        return float(value)
+        found = float(value)
     except ValueError:
         raise RowError(name, f"{value!r} is not a number") from None
+    if not math.isfinite(found):
+        raise RowError(name, f"{value!r} is not a finite number")
+    return found
 
 
 def boolean(value: str | None, name: str) -> bool | None:
@@ -128,14 +145,25 @@ def _parse_datetime(value: str, name: str, formats: tuple[str, ...]) -> dt.datet
         except ValueError:
             pass
         else:
-            return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+            return _utc(parsed, value, name)
     for fmt in formats:
         try:
             parsed = dt.datetime.strptime(value, fmt)
         except ValueError:
             continue
-        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+        return _utc(parsed, value, name)
     raise RowError(name, f"{value!r} is not a date in the expected form ({formats[0]})")
+
+
+def _utc(parsed: dt.datetime, value: str, name: str) -> dt.datetime:
+    """``parsed`` in UTC (naive = UTC); a date whose UTC form falls outside years 1-9999
+    (``0001-01-01T00:00:00+01:00``) is refused, as is one a timestamp cannot hold."""
+    try:
+        found = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+        found.timestamp()
+    except (OverflowError, ValueError, OSError):
+        raise RowError(name, f"{value!r} is outside the dates a graph can store") from None
+    return found
 
 
 def iso_datetime(value: str | None, name: str, *, required_: bool = False) -> dt.datetime | None:
@@ -149,7 +177,7 @@ def iso_datetime(value: str | None, name: str, *, required_: bool = False) -> dt
         parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise RowError(name, f"{value!r} is not an ISO 8601 date/time") from None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    return _utc(parsed, value, name)
 
 
 def epoch(value: dt.datetime) -> int:
@@ -160,8 +188,17 @@ _SIMPLE_LIST = re.compile(r"^\[\s*'[^'\\]*'(?:\s*,\s*'[^'\\]*')*\s*\]$")
 _QUOTED = re.compile(r"'([^'\\]*)'")
 
 
+#: Python list literals longer than this many items are not lists a release writes.
+MAX_LIST_ITEMS = 10_000
+_ESCAPES = {"\\": "\\", "'": "'", '"': '"', "n": "\n", "t": "\t", "r": "\r", "0": "\0"}
+
+
 def py_list(value: str | None, name: str) -> list[str]:
-    """A Python list literal as the Twitter archive writes it: ``"['a', 'b']"``."""
+    """A Python list literal as the Twitter archive writes it: ``"['a', 'b']"``.
+
+    Read by a small bounded parser (quoted strings with escapes, bare numbers or words),
+    never by ``ast.literal_eval``: the text is written by the operations under study.
+    """
     value = text(value)
     if value is None or value == "[]":
         return []
@@ -169,13 +206,53 @@ def py_list(value: str | None, name: str) -> list[str]:
         raise RowError(name, f"{value[:60]!r} is not a list like ['a', 'b']")
     if _SIMPLE_LIST.match(value):  # fast path: single-quoted items without escapes
         return [item.strip() for item in _QUOTED.findall(value) if item.strip()]
-    try:
-        parsed = ast.literal_eval(value)
-    except (ValueError, SyntaxError):
-        raise RowError(name, f"{value[:60]!r} is not a valid list literal") from None
-    if not isinstance(parsed, list | tuple):
-        raise RowError(name, f"{value[:60]!r} is not a list")
-    return [str(item).strip() for item in parsed if str(item).strip()]
+    items = _list_items(value)
+    if items is None:
+        raise RowError(name, f"{value[:60]!r} is not a valid list literal")
+    return [item.strip() for item in items if item.strip()]
+
+
+def _list_items(value: str) -> list[str] | None:
+    """Items of ``[item, item, ...]``, or None if it is not such a list."""
+    items: list[str] = []
+    i, end = 1, len(value) - 1
+    while True:
+        while i < end and value[i].isspace():
+            i += 1
+        if i == end:
+            return items
+        if value[i] in "'\"":
+            quote, i, chars = value[i], i + 1, []
+            while i < end and value[i] != quote:
+                if value[i] == "\\":
+                    i += 1
+                    if i >= end:
+                        return None
+                    chars.append(_ESCAPES.get(value[i], "\\" + value[i]))
+                else:
+                    chars.append(value[i])
+                i += 1
+            if i >= end:
+                return None  # unclosed string
+            items.append("".join(chars))
+            i += 1
+        else:
+            start = i
+            while i < end and value[i] not in ",[]'\"" and not value[i].isspace():
+                i += 1
+            token = value[start:i]
+            if not re.fullmatch(r"[-+]?[\w.]+", token):
+                return None  # an expression, a nested list, an operator: not a list item
+            items.append(token)
+        if len(items) > MAX_LIST_ITEMS:
+            return None
+        while i < end and value[i].isspace():
+            i += 1
+        if i == end:
+            return items
+        if value[i] != ",":
+            return None
+        i += 1
 
 
 def hashtags_in(body: str | None) -> list[str]:

@@ -40,11 +40,11 @@ def parse(rec: dict[str, Any], ctx: Context) -> Row:
     raw_ts = text(values["timestamp"])
     try:
         ts = int(float(raw_ts)) if raw_ts else None
-    except ValueError:
-        ts = None
-    if ts is None:
+        created = dt.datetime.fromtimestamp(ts, dt.UTC) if ts is not None else None
+    except (ValueError, OverflowError, OSError):
+        ts = created = None
+    if ts is None or created is None:
         raise RowError("timestamp", f"{values['timestamp']!r} is not epoch seconds")
-    created = dt.datetime.fromtimestamp(ts, dt.UTC)
     repost = clean_id(values["repost_id"], "repost_id", required_=False)
     reply = clean_id(values["reply_id"], "reply_id", required_=False)
     message = values["message"] or None

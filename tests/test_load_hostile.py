@@ -1,0 +1,132 @@
+"""One hostile row never stops a load, in any format, on the real server.
+
+For every CSV layout, the first data row of its fixture is copied once per (column,
+hostile value) with that one field replaced, between two good rows; the file is loaded into
+the graph. No exception may escape, every record is either loaded or rejected, the summary
+is written, and the good row after the hostile ones is in the graph. JSON lines get their
+own hostile values (lone surrogates, deep nesting, integers beyond 64 bits, NaN).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from loader_helpers import FIXTURES
+
+from cibgraph.graph import Graph
+from loader import load
+from loader.formats.common import py_list
+
+HOSTILE = [
+    "0001-01-01T00:00:00+01:00",
+    "9999-12-31T23:59:59-01:00",
+    "0001-01-01 00:00:00 AEST",
+    "99999999999999999999",
+    "1e30",
+    "-5",
+    "NaN",
+    "inf",
+    "[" + "-" * 200 + "1]",
+    "[" + "1+" * 200 + "1]",
+    "[" * 3000,
+    "['a'",
+    "\x00",
+    '"',
+    "=HYPERLINK(\"http://x\")",
+    "\r",
+    "\u2028",
+    "1.198473762313818e+18",
+    "",
+]
+# (fixture, column whose value marks the good last row, how to find it in the graph)
+LAYOUTS = {
+    "twitter/china_082019_1_tweets_csv_hashed.csv": "tweetid",
+    "twitter/china_082019_1_users_csv_hashed.csv": "userid",
+    "ira/IRAhandle_tweets_1.csv": "tweet_id",
+    "crowdtangle/hk_pages_2019.csv": "URL",
+    "qut/messages.csv": "message_id",
+    "native/posts.csv": "id",
+    "native/accounts.csv": "id",
+}
+
+
+def _rows(path: Path) -> tuple[list[str], list[str], str]:
+    text = path.read_text(encoding="utf-8-sig")
+    delimiter = ";" if text.splitlines()[0].count(";") > text.splitlines()[0].count(",") else ","
+    rows = list(csv.reader(text.splitlines(), delimiter=delimiter))
+    return rows[0], rows[1], delimiter
+
+
+@pytest.mark.parametrize("fixture", sorted(LAYOUTS))
+def test_no_hostile_field_stops_a_load(graph: Graph, tmp_path: Path, fixture: str) -> None:
+    header, good, delimiter = _rows(FIXTURES / fixture)
+    key = header.index(LAYOUTS[fixture])
+    last = list(good)
+    last[key] = good[key] + "9" if "://" not in good[key] else good[key] + "/last"
+    path = tmp_path / Path(fixture).name
+    records = [good]
+    for column in range(len(header)):
+        for value in HOSTILE:
+            row = list(good)
+            row[column] = value
+            records.append(row)
+    records.append(last)
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f, delimiter=delimiter)
+        writer.writerow(header)
+        writer.writerows(records)
+    report = load([path], graph=graph, report_dir=tmp_path / "report")
+    assert (tmp_path / "report" / "summary.json").exists()
+    assert report.loaded + report.rejected == report.files[0].records
+    assert report.files[0].records >= len(records) - 1  # a row may span lines (\r)
+    assert report.loaded >= 2
+    wanted = last[key]
+    found = graph.query(
+        "MATCH (n) WHERE n.id = $v OR n.url = $v OR n.uid ENDS WITH $suffix RETURN count(n) AS c",
+        {"v": wanted, "suffix": ":" + wanted},
+    )
+    assert found[0]["c"] >= 1, f"the good row after the hostile ones ({wanted}) was lost"
+
+
+def test_hostile_json_lines(graph: Graph, tmp_path: Path) -> None:
+    good = {"type": "account", "platform": "twitter", "id": "g1", "handle": "good"}
+    lines = [json.dumps(good)]
+    lines += [
+        '{"type": "account", "platform": "twitter", "id": "s1", "handle": "\\ud800"}',
+        '{"type": "account", "platform": "twitter", "id": "n1", "handle": "a\\u0000b"}',
+        '{"type": "account", "platform": "twitter", "id": "b1", "followers": 99999999999999999999}',
+        '{"type": "account", "platform": "twitter", "id": "f1", "followers": 1e23}',
+        '{"type": "account", "platform": "twitter", "id": "x1", "followers": NaN}',
+        '{"type": "account", "platform": "twitter", "id": "x2", "followers": -Infinity}',
+        '{"type": "account", "platform": "twitter", "id": "d1", "deep": '
+        + "[" * 5000
+        + "]" * 5000
+        + "}",
+        '{"type": "post", "platform": "twitter", "id": "p1", "account_id": "g1", '
+        '"created_at": "0001-01-01T00:00:00+01:00", "text": "x"}',
+    ]
+    lines.append(json.dumps({**good, "id": "g2", "handle": "after"}))
+    path = tmp_path / "hostile.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = load([path], graph=graph, report_dir=tmp_path / "report")
+    assert report.loaded + report.rejected == len(lines)
+    assert report.rejected >= 7
+    handles = {r["h"] for r in graph.query("MATCH (a:Account) RETURN a.handle AS h")}
+    assert {"good", "after"} <= handles
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=200))
+def test_list_literals_never_raise_anything_but_a_reject(value: str) -> None:
+    for candidate in (value, f"[{value}]", f"['{value}']"):
+        try:
+            items = py_list(candidate, "hashtags")
+        except Exception as exc:  # only the row's reject may come out
+            assert type(exc).__name__ == "RowError", exc
+        else:
+            assert all(isinstance(i, str) for i in items)
