@@ -60,7 +60,7 @@ READ_QUERY_TYPE = "r"
 #: servers, aliases, transactions). Neo4j runs these against ``system``; refuse them even
 #: where they plan as reads (``SHOW USERS`` lists who can log in).
 _ADMIN_OPERATOR = re.compile(
-    r"^(Show|Create|Alter|Drop|Rename|Grant|Deny|Revoke|Assert|Ensure|Start|Stop|Terminate"
+    r"^AdministrationCommand|^(Show|Create|Alter|Drop|Rename|Grant|Deny|Revoke|Assert|Ensure|Start|Stop|Terminate"
     r"|Enable|Deallocate|Reallocate|Set|Copy|Log|Wait|System|Do)"
     r".*(User|Role|Privilege|Database|Server|Alias|Transaction|Dbms|Nothing)",
 )

@@ -21,8 +21,6 @@ from cibgraph.embedded import ROOT_USER, EmbeddedServer
 from cibgraph.errors import CibgraphError, ReadOnlyViolation
 from cibgraph.graph import Graph
 
-pytestmark = pytest.mark.embedded_only
-
 NEW_PASSWORD = "pwned-pwned-pwned"
 
 #: The attacks reported against the keyword filter, then a corpus of other write attempts.
@@ -109,22 +107,40 @@ def test_corpus_is_large_enough() -> None:
     assert len(set(ATTACKS)) >= 50
 
 
-def _root_session(server: EmbeddedServer, graph: Graph) -> Any:
+def _admin_driver(server: EmbeddedServer | None, graph: Graph) -> Any:
+    """A fresh login as the administrator (embedded: root from its password file; Neo4j:
+    the test session's own login)."""
+    if server is None:
+        return GraphDatabase.driver(graph.uri, auth=ADMIN_AUTH[0])
     return GraphDatabase.driver(graph.uri, auth=(ROOT_USER, server.password()))
 
 
-def _snapshot(server: EmbeddedServer, graph: Graph) -> dict[str, Any]:
-    """The server's users, schema and data, read as root (whose login proves it works)."""
+ADMIN_AUTH: list[tuple[str, str]] = []
+VOLATILE = {"readCount", "lastRead", "trackedSince", "populationPercent", "state", "id"}
+
+
+def _snapshot(server: EmbeddedServer | None, graph: Graph) -> dict[str, Any]:
+    """The server's users, schema and data, read as the administrator (whose fresh login
+    proves it still works)."""
     with (
-        _root_session(server, graph) as driver,
+        _admin_driver(server, graph) as driver,
         driver.session(database=graph.database) as session,
     ):
 
         def rows(q: str) -> list[Any]:
-            return sorted(str(sorted(r.data().items())) for r in session.run(q))
+            # usage statistics (readCount, lastRead, ...) change with every query: not schema
+            return sorted(
+                str(sorted((k, v) for k, v in r.data().items() if k not in VOLATILE))
+                for r in session.run(q)
+            )
 
+        if server is None:
+            with driver.session(database="system") as system:
+                users = sorted(str(r["user"]) for r in system.run("SHOW USERS"))
+        else:
+            users = rows("SHOW USERS")
         return {
-            "users": rows("SHOW USERS"),
+            "users": users,
             "indexes": rows("SHOW INDEXES"),
             "constraints": rows("SHOW CONSTRAINTS"),
             "labels": rows("CALL db.labels()"),
@@ -141,7 +157,8 @@ def world(graph: Graph, settings) -> tuple[Graph, EmbeddedServer, dict[str, Any]
         "CREATE (a:Account {uid: 't:1', handle: 'one'})-[:POSTED]->(:Post {uid: 't:p1'}), "
         "(b:Account {uid: 't:2', handle: 'two'})-[:FOLLOWS]->(a)"
     )
-    server = EmbeddedServer(settings.data_dir)
+    server = EmbeddedServer(settings.data_dir) if settings.embedded else None
+    ADMIN_AUTH[:] = [(settings.user, settings.password or "")]
     return graph, server, _snapshot(server, graph)
 
 
@@ -179,6 +196,7 @@ def test_harmless_reads_are_not_refused(world) -> None:
         assert graph.query(cypher) == expected
 
 
+@pytest.mark.embedded_only
 def test_reader_cannot_log_in_as_root_or_change_its_own_password(world) -> None:
     """The read-only user cannot raise itself: security commands are refused for it."""
     graph, server, before = world
@@ -213,6 +231,7 @@ def test_cli_refuses_the_carriage_return_attack(world, cli_env) -> None:
     assert _snapshot(server, graph) == before
 
 
+@pytest.mark.embedded_only
 def test_security_files_are_rewritten_from_the_password_files(tmp_path) -> None:
     """A root password changed inside the server never locks cibgraph out: each start
     writes root's and the reader's hashes from their 0600 files."""
