@@ -5,6 +5,16 @@ QUT toolkit exactly: a directed edge ``src -> dst`` whose weight is the number o
 posts of ``src`` for which ``dst`` acted on the same object within ``window`` seconds
 (either side), kept when the weight reaches ``min_weight``. The self-join runs in DuckDB.
 
+The self-join is bucketed: each action falls in a time bucket ``floor(ts / (window + 1))``
+and is joined only with the actions on the same object in its own and the two neighbouring
+buckets, then the exact ``BETWEEN`` test decides. Two actions at most ``window`` apart are
+always in the same or adjacent buckets (the buckets are wider than the window, which keeps
+this true for window 0 and for fractional timestamps despite floating-point rounding), so
+the edges are those of the plain join ``ON obj AND ts BETWEEN``; but an object's n actions
+cost about n times the actions in three buckets instead of n^2 (DuckDB joins on the object
+first and filters on time afterwards). The weight is then counted in two plain GROUP BYs
+(matching posts per pair, then pairs), cheaper in DuckDB than ``count(DISTINCT post)``.
+
 Hot objects: an object touched by more than ``max_actors`` distinct actors (a viral link,
 a national hashtag) is **skipped** - it says nothing about who coordinates with whom and
 would add n^2 pairs. The count of skipped objects is reported with the edges.
@@ -16,8 +26,14 @@ a burst of at least ``min_burst`` creations (weight 1).
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -61,7 +77,10 @@ COACTION_SQL = """
 WITH counts AS (
     SELECT obj, count(DISTINCT actor) AS n FROM acts GROUP BY obj
 ), keep AS (
-    SELECT a.actor, a.post, a.ts, a.obj FROM acts a
+    -- bucket: time slices of window + 1 seconds, so two actions at most window seconds
+    -- apart are in the same or adjacent buckets (window 0 too: slices of 1 second)
+    SELECT a.actor, a.post, a.ts, a.obj, floor(a.ts / ($window::DOUBLE + 1)) AS bucket
+    FROM acts a
     JOIN counts c ON a.obj = c.obj
     WHERE c.n >= 2 AND c.n <= $max_actors
 ), sources AS (
@@ -69,21 +88,72 @@ WITH counts AS (
     -- min_weight cannot be the source of an edge (it can still be a target)
     SELECT * FROM keep
     WHERE actor IN (SELECT actor FROM acts GROUP BY actor HAVING count(*) >= $min_weight)
+), reach AS (
+    -- each source action once per bucket it can reach: its own and its two neighbours
+    SELECT s.actor, s.post, s.ts, s.obj, s.bucket + n.step AS bucket
+    FROM sources s, (VALUES (-1), (0), (1)) AS n(step)
+), matches AS (
+    -- one row per post of src with an action of dst on the same object within the window
+    -- (the bucket only narrows the candidates; BETWEEN decides), with its smallest object
+    SELECT e1.actor AS src, e2.actor AS dst, e1.post, min(e1.obj) AS obj
+    FROM reach e1
+    JOIN keep e2
+      ON e1.obj = e2.obj
+     AND e1.bucket = e2.bucket
+     AND e2.ts BETWEEN e1.ts - $window AND e1.ts + $window
+     AND e1.actor <> e2.actor
+    GROUP BY e1.actor, e2.actor, e1.post
 )
-SELECT e1.actor AS src, e2.actor AS dst, count(DISTINCT e1.post) AS weight,
-       min(e1.obj) AS example
-FROM sources e1
-JOIN keep e2
-  ON e1.obj = e2.obj
- AND e2.ts BETWEEN e1.ts - $window AND e1.ts + $window
- AND e1.actor <> e2.actor
-GROUP BY e1.actor, e2.actor
-HAVING count(DISTINCT e1.post) >= $min_weight
+-- weight = count(DISTINCT post) of the matches: their number (a NULL post not counted)
+SELECT src, dst, count(post) AS weight, min(obj) AS example
+FROM matches
+GROUP BY src, dst
+HAVING count(post) >= $min_weight
 ORDER BY src, dst
 """
 HOT_SQL = (
     "SELECT count(*) FROM (SELECT obj FROM acts GROUP BY obj HAVING count(DISTINCT actor) > $cap)"
 )
+
+
+MEMORY_ENV = "CIBGRAPH_DUCKDB_MEMORY"
+MEMORY_SHARE = 0.6  # of the machine's (or the container's) memory
+
+
+def memory_limit() -> str | None:
+    """DuckDB's memory_limit: ``$CIBGRAPH_DUCKDB_MEMORY`` verbatim (e.g. ``8GB``) when set,
+    else 60% of the physical memory or of the cgroup's limit if lower; None (DuckDB's
+    default) when neither can be read."""
+    if os.environ.get(MEMORY_ENV, "").strip():
+        return os.environ[MEMORY_ENV].strip()
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return None
+    for cgroup in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        with suppress(OSError, ValueError):  # absent, or "max"
+            total = min(total, int(Path(cgroup).read_text().strip()))
+    return f"{int(total * MEMORY_SHARE) // 2**20}MiB" if total > 0 else None
+
+
+@contextmanager
+def connect() -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory DuckDB connection with :func:`memory_limit` and a private spill directory
+    under the system temp directory (``$TMPDIR``), removed on close; threads: DuckDB's
+    default (all cores)."""
+    spill = tempfile.mkdtemp(prefix="cibgraph-duckdb-")
+    config = {"temp_directory": spill}
+    limit = memory_limit()
+    if limit is not None:
+        config["memory_limit"] = limit
+    try:
+        con = duckdb.connect(config=config)
+        try:
+            yield con
+        finally:
+            con.close()
+    finally:
+        shutil.rmtree(spill, ignore_errors=True)
 
 
 def run_coaction(con: duckdb.DuckDBPyConnection, params: SignalParams) -> tuple[dict, int]:
@@ -102,12 +172,9 @@ def window_edges(table: SignalTable, signal: str, params: SignalParams) -> EdgeL
     empty = np.zeros(0, dtype=np.int64)
     if len(table) == 0:
         return EdgeList(signal, empty, empty, empty, empty, table.objects.values)
-    con = duckdb.connect()
-    try:
+    with connect() as con:
         con.register("acts", table.columns())
         found, skipped = run_coaction(con, params)
-    finally:
-        con.close()
     return EdgeList(
         signal,
         found["src"].astype(np.int64),

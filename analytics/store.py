@@ -13,8 +13,6 @@ builds it again from the graph once, with progress.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -169,24 +167,12 @@ def _files(root: Path, table: str) -> list[str]:
 
 
 def duckdb_connect() -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection with a memory limit that fits the machine (overridable with
-    ``CIBGRAPH_DUCKDB_MEMORY``, e.g. ``8GB``)."""
-    con = duckdb.connect()
-    limit = os.environ.get("CIBGRAPH_DUCKDB_MEMORY")
-    if not limit:
-        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-        limit = f"{max(1, int(total * 0.6) >> 20)}MB"
-    con.execute(f"SET memory_limit = '{_safe_size(limit)}'")
-    return con
+    """A DuckDB connection with the memory limit co-action uses (``CIBGRAPH_DUCKDB_MEMORY``,
+    else a share of the machine's memory: :func:`analytics.coaction.memory_limit`)."""
+    from analytics.coaction import memory_limit
 
-
-_SIZE = re.compile(r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KIB|MIB|GIB|TIB)$", re.IGNORECASE)
-
-
-def _safe_size(value: str) -> str:
-    if not _SIZE.match(value.strip()):
-        raise CibgraphError(f"CIBGRAPH_DUCKDB_MEMORY={value!r}: expected a size such as 8GB")
-    return value.strip()
+    limit = memory_limit()
+    return duckdb.connect(config={"memory_limit": limit} if limit else {})
 
 
 class StoreReader:

@@ -4,6 +4,8 @@
         [--min-weight 2] [--timeout 600] [--seed 7] [--only repost url text]
         [--caps 500 none] [--hot-share 0.02]
 
+``--max-actors`` is another name for ``--caps`` (``--max-actors none``: only without cap).
+
 Co-action: synthetic action tables built directly as numpy columns into
 ``analytics.actions.SignalTable`` objects (no row dicts): ``--posts`` reposts over
 ~posts/20 actors (Pareto activity) and ~posts/10 reposted messages (Pareto popularity, so
@@ -12,7 +14,9 @@ over hours after the message, plus coordinated bursts (5% of the rows: groups of
 actors acting on one object within seconds); and ``--posts`` link-share rows the same
 way (15% of link posts carry two urls). For each signal,
 ``analytics.coaction.window_edges`` is timed with ``max_actors`` 500 and with ``None``
-(no hot-object cap); ``--caps`` picks which.
+(no hot-object cap); ``--caps`` picks which. The DuckDB connection gets
+``analytics.coaction.memory_limit()`` (60% of RAM, ``$CIBGRAPH_DUCKDB_MEMORY`` overrides)
+and a spill directory under ``$TMPDIR``.
 
 Near duplicates: ``--texts`` short multilingual texts (English words and a few Chinese
 characters, 5% near-copies of another text with one word swapped or an emoji added),
@@ -227,6 +231,19 @@ def child(args: argparse.Namespace, task: str, timeout: float) -> dict[str, Any]
     return json.loads(out.strip().splitlines()[-1])
 
 
+def cap_value(text: str) -> str:
+    """A --caps / --max-actors value: a positive integer or ``none``, normalised."""
+    if text.strip().lower() == "none":
+        return "none"
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer or 'none': {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
+    return str(value)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -246,7 +263,14 @@ def main() -> int:
     parser.add_argument(
         "--only", nargs="+", choices=("repost", "url", "text"), default=["repost", "url", "text"]
     )
-    parser.add_argument("--caps", nargs="+", default=["500", "none"], help="max_actors values")
+    parser.add_argument(
+        "--caps",
+        "--max-actors",
+        nargs="+",
+        default=["500", "none"],
+        type=cap_value,
+        help="max_actors values to time: integers, or none (no hot-object cap)",
+    )
     parser.add_argument("--task", default=None, help=argparse.SUPPRESS)  # child process
     args = parser.parse_args()
 
@@ -267,7 +291,7 @@ def main() -> int:
         if signal not in args.only:
             continue
         for cap in args.caps:
-            r = child(args, f"{signal}:{cap.lower()}", args.timeout)
+            r = child(args, f"{signal}:{cap}", args.timeout)
             if r is None:
                 continue
             print(

@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+from pathlib import Path
 
+import duckdb
+import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from analytics.actions import build
-from analytics.coaction import SignalParams, signal_edges
+from analytics.actions import Codes, SignalTable, build
+from analytics.coaction import (
+    HOT_SQL,
+    MEMORY_ENV,
+    SignalParams,
+    connect,
+    memory_limit,
+    run_coaction,
+    signal_edges,
+    window_edges,
+)
 from analytics.combine import CombineParams, combine
 
 
@@ -205,3 +220,279 @@ def test_combine_symmetrises_weights_and_filters() -> None:
     assert (
         len(combine(lists, CombineParams(weights={"url": 1.0, "repost": 2.0}, min_weight=4.0))) == 0
     )
+
+
+# --------------------------------------------------------------------------- bucketed join
+
+#: The plain self-join COACTION_SQL replaced (kept here only as the reference): DuckDB
+#: joins on obj and filters on time afterwards, n^2 pairs per object of n actions.
+PLAIN_SQL = """
+WITH counts AS (
+    SELECT obj, count(DISTINCT actor) AS n FROM acts GROUP BY obj
+), keep AS (
+    SELECT a.actor, a.post, a.ts, a.obj FROM acts a
+    JOIN counts c ON a.obj = c.obj
+    WHERE c.n >= 2 AND c.n <= $max_actors
+), sources AS (
+    SELECT * FROM keep
+    WHERE actor IN (SELECT actor FROM acts GROUP BY actor HAVING count(*) >= $min_weight)
+)
+SELECT e1.actor AS src, e2.actor AS dst, count(DISTINCT e1.post) AS weight,
+       min(e1.obj) AS example
+FROM sources e1
+JOIN keep e2
+  ON e1.obj = e2.obj
+ AND e2.ts BETWEEN e1.ts - $window AND e1.ts + $window
+ AND e1.actor <> e2.actor
+GROUP BY e1.actor, e2.actor
+HAVING count(DISTINCT e1.post) >= $min_weight
+ORDER BY src, dst
+"""
+
+Row = tuple[int, int, float, int]  # actor, post, ts, obj
+
+
+def _columns(rows: list[Row], float_ts: bool = False) -> dict[str, np.ndarray]:
+    arr = np.asarray(rows, dtype=np.float64).reshape(-1, 4)
+    return {
+        "actor": arr[:, 0].astype(np.int64),
+        "post": arr[:, 1].astype(np.int64),
+        "ts": arr[:, 2] if float_ts else arr[:, 2].astype(np.int64),
+        "obj": arr[:, 3].astype(np.int64),
+    }
+
+
+def plain_edges(rows: list[Row], params: SignalParams, float_ts: bool = False) -> list[tuple]:
+    """(src, dst, weight, example) of the reference plain join, plus the hot-object count."""
+    cap = params.max_actors if params.max_actors is not None else np.iinfo(np.int64).max
+    con = duckdb.connect()
+    try:
+        con.register("acts", _columns(rows, float_ts))
+        found = con.execute(
+            PLAIN_SQL,
+            {"window": params.window, "min_weight": params.min_weight, "max_actors": cap},
+        ).fetchall()
+        skipped = con.execute(HOT_SQL, {"cap": cap}).fetchone()[0]  # type: ignore[index]
+    finally:
+        con.close()
+    return [*found, ("skipped", skipped)]
+
+
+def bucketed_edges(rows: list[Row], params: SignalParams, float_ts: bool = False) -> list[tuple]:
+    """The same through the code under test: window_edges on a SignalTable (int64 ts, the
+    graph path), or run_coaction on DOUBLE ts (the QUT-file path)."""
+    if float_ts:
+        con = duckdb.connect()
+        try:
+            con.register("acts", _columns(rows, float_ts=True))
+            found, skipped = run_coaction(con, params)
+        finally:
+            con.close()
+        got = zip(found["src"], found["dst"], found["weight"], found["example"], strict=True)
+        return [*(tuple(int(v) for v in t) for t in got), ("skipped", skipped)]
+    cols = _columns(rows)
+    table = SignalTable(cols["actor"], cols["post"], cols["ts"], cols["obj"], Codes())
+    found = window_edges(table, "url", params)
+    got = zip(found.src, found.dst, found.weight, found.example, strict=True)
+    return [*(tuple(int(v) for v in t) for t in got), ("skipped", found.skipped_objects)]
+
+
+def assert_same(rows: list[Row], float_ts: bool = False, **params) -> list[tuple]:
+    """Bucketed == plain for these rows and params; returns the edges (no hot count)."""
+    p = SignalParams(**params)
+    expected = plain_edges(rows, p, float_ts)
+    assert bucketed_edges(rows, p, float_ts) == expected
+    return expected[:-1]
+
+
+def pairs_at(deltas, window: int, base: int = 1000) -> list[Row]:
+    """Actor 0 and actor 1 on object i, actor 1 ``deltas[i]`` seconds later; every action
+    twice (two posts) so that min_weight 2 is reachable."""
+    rows: list[Row] = []
+    for i, d in enumerate(deltas):
+        for k in range(2):
+            t = base + k * 10 * (window + 2)
+            rows += [(0, 100 * i + k, t, i), (1, 100 * i + 50 + k, t + d, i)]
+    return rows
+
+
+@pytest.mark.parametrize("window", [1, 2, 59, 60, 61, 3600])
+@pytest.mark.parametrize("float_ts", [False, True])
+def test_bucketed_join_window_edges(window: int, float_ts: bool) -> None:
+    # deltas exactly window (in), window - 1 (in), 0 (in), window + 1 (out), both signs
+    for delta, linked in [
+        (window, True),
+        (-window, True),
+        (window - 1, True),
+        (0, True),
+        (window + 1, False),
+        (-window - 1, False),
+    ]:
+        for base in (0, window, window + 1, -window - 1, 7 * (window + 1) - 1, -1):
+            got = assert_same(pairs_at([delta], window, base), float_ts, window=window)
+            assert (got == [(0, 1, 2, 0), (1, 0, 2, 0)]) is linked, (delta, base, got)
+
+
+@pytest.mark.parametrize("float_ts", [False, True])
+def test_bucketed_join_negative_timestamps_and_bucket_boundaries(float_ts: bool) -> None:
+    for window in (0, 1, 2, 5, 60):
+        width = window + 1
+        # actions on and next to the bucket boundaries of both widths, around 0
+        stamps = sorted(
+            {k * w + e for k in range(-4, 5) for w in (window or 1, width) for e in (-1, 0, 1)}
+        )
+        rows = [(i % 3, i, t, 0) for i, t in enumerate(stamps)]
+        rows += [(3, 1000 + i, t, 1) for i, t in enumerate(stamps)]
+        rows += [(4, 2000 + i, t + window, 1) for i, t in enumerate(stamps)]
+        for min_weight in (1, 2, 3):
+            got = assert_same(rows, float_ts, window=window, min_weight=min_weight)
+            assert got, (window, min_weight)
+
+
+@pytest.mark.parametrize("float_ts", [False, True])
+def test_bucketed_join_window_zero_is_equal_time(float_ts: bool) -> None:
+    rows = [(0, 1, -5, 0), (1, 2, -5, 0), (2, 3, -4, 0), (0, 4, 0, 0), (2, 5, 0, 0)]
+    rows += [(0, 6, 1, 1), (1, 7, 0, 1), (1, 8, 2, 1)]
+    got = assert_same(rows, float_ts, window=0, min_weight=1)
+    assert got == [(0, 1, 1, 0), (0, 2, 1, 0), (1, 0, 1, 0), (2, 0, 1, 0)]
+    assert_same(rows, float_ts, window=1, min_weight=1)
+
+
+@pytest.mark.parametrize("float_ts", [False, True])
+def test_bucketed_join_large_windows(float_ts: bool) -> None:
+    rows = [(i % 4, i, (i * 7_919) % 100_000 - 50_000, i % 3) for i in range(40)]
+    for window in (10_000, 99_999, 100_000, 2**31 - 1, 2**31, 10**12):
+        got = assert_same(rows, float_ts, window=window, min_weight=2)
+        if window >= 99_999:  # every action within the window of every other one
+            assert len(got) == 12 and all(w == 10 for _, _, w, _ in got)
+
+
+def test_bucketed_join_same_actor_and_many_posts_on_one_object() -> None:
+    # actor 0 twice at the same second on one object and 30 times within a minute on
+    # another: no self-edges, weights count distinct posts; one post on two objects once
+    rows = [(0, 1, 100, 0), (0, 2, 100, 0), (1, 3, 130, 0)]
+    rows += [(0, 10 + i, 1000 + 2 * i, 1) for i in range(30)] + [(1, 50, 1030, 1)]
+    rows += [(0, 60, 5000, 2), (0, 60, 5000, 3), (1, 61, 5010, 2), (1, 61, 5010, 3)]
+    for min_weight in (1, 3):
+        for cap in (None, 2, 1):
+            got = assert_same(rows, window=60, min_weight=min_weight, max_actors=cap)
+            assert all(src != dst for src, dst, _, _ in got)
+    got = assert_same(rows, window=30, min_weight=1)
+    # 0 -> 1: posts 1 and 2 (object 0), the 30 posts on object 1 (all within 30 s of 1030),
+    # post 60 (objects 2 and 3, counted once); 1 -> 0: posts 3, 50 and 61
+    assert got == [(0, 1, 2 + 30 + 1, 0), (1, 0, 3, 0)]
+    # a post with two urls, both shared by the other actor: one post, the smaller example
+    rows = [(0, 1, 0, 5), (0, 1, 0, 3), (1, 2, 10, 3), (1, 2, 10, 5), (1, 3, 500, 4)]
+    assert assert_same(rows, window=60, min_weight=1) == [(0, 1, 1, 3), (1, 0, 1, 3)]
+
+
+@pytest.mark.parametrize("cap", [None, 2, 3, 500])
+@pytest.mark.parametrize("min_weight", [1, 3])
+def test_bucketed_join_hot_object_cap(cap: int | None, min_weight: int) -> None:
+    hot = [(a, 10 * a + k, 50 * k + a, 0) for a in range(5) for k in range(4)]  # 5 actors
+    cold = [(0, 100 + k, 60 * k, 1) for k in range(4)]
+    cold += [(1, 200 + k, 60 * k + 59, 1) for k in range(4)]
+    got = assert_same(hot + cold, window=60, min_weight=min_weight, max_actors=cap)
+    assert got and ((cap is None or cap >= 5) == any(ex == 0 for *_, ex in got))
+
+
+@pytest.mark.parametrize(
+    ("window", "early", "late"),
+    [(1, 0.9999999999999999, 2.0), (60, 59.99999999999999, 120.0)],
+)
+def test_bucketed_join_fractional_times_next_to_a_bucket_boundary(window, early, late) -> None:
+    # early + window rounds to late, so the plain join links early -> late (not late ->
+    # early: late - window is exact and above early); in buckets of exactly window seconds
+    # they would be two buckets apart - why the buckets are window + 1 seconds wide
+    assert early + window == late and (late // window) - (early // window) == 2
+    rows: list[Row] = [(0, 1, early, 0), (1, 2, late, 0)]
+    assert assert_same(rows, float_ts=True, window=window, min_weight=1) == [(0, 1, 1, 0)]
+
+
+def test_bucketed_join_nan_and_infinite_times_like_the_plain_join() -> None:
+    # the QUT file path reads times as DOUBLE: 'nan' and 'inf' cast, and compare as DuckDB does
+    rows: list[Row] = [(0, 1, float("nan"), 0), (1, 2, float("nan"), 0), (2, 3, 5.0, 0)]
+    rows += [(0, 4, float("inf"), 1), (1, 5, float("inf"), 1), (2, 6, -float("inf"), 1)]
+    rows += [(0, 7, 0.5, 2), (1, 8, 60.5, 2), (2, 9, 61.0, 2), (3, 10, -0.0, 2), (4, 11, 0.0, 2)]
+    for window in (0, 1, 60):
+        assert_same(rows, float_ts=True, window=window, min_weight=1)
+
+
+def test_bucketed_join_text_ids_and_nulls_like_the_plain_join() -> None:
+    # the QUT file path: VARCHAR ids, DOUBLE times, and NULLs (an empty message id or url)
+    values = """
+        ('u1', 'm1', 0.0, 'x'), ('u2', 'm2', 30.0, 'x'), ('u1', NULL, 40.0, 'x'),
+        ('u2', NULL, 50.0, 'x'), ('u3', 'm5', NULL, 'x'), (NULL, 'm6', 10.0, 'x'),
+        ('u1', 'm7', 100.0, NULL), ('u2', 'm8', 100.0, NULL), ('u1', 'm9', 200.0, 'y'),
+        ('u2', 'm10', 259.5, 'y'), ('u3', 'm11', 230.0, 'y'), ('u3', NULL, 20.0, 'x'),
+        ('u4', NULL, 5.0, 'x')
+    """
+    con = duckdb.connect()
+    try:
+        con.execute(f"CREATE TABLE acts AS SELECT * FROM (VALUES {values}) t(actor, post, ts, obj)")
+        for window, min_weight, cap in itertools.product((0, 30, 60), (0, 1, 2), (None, 2)):
+            params = SignalParams(window=window, min_weight=min_weight, max_actors=cap)
+            found, skipped = run_coaction(con, params)
+            got = list(zip(*(found[k] for k in ("src", "dst", "weight", "example")), strict=True))
+            limit = cap if cap is not None else np.iinfo(np.int64).max
+            sql_params = {"window": window, "min_weight": min_weight, "max_actors": limit}
+            assert got == con.execute(PLAIN_SQL, sql_params).fetchall(), params
+            assert skipped == con.execute(HOT_SQL, {"cap": limit}).fetchone()[0]  # type: ignore[index]
+        # NULL posts are not counted: u4's only action has none, so u4 -> u1 weighs 0 and is
+        # an edge only at min weight 0
+        found, _ = run_coaction(con, SignalParams(window=60, min_weight=0, max_actors=None))
+        pairs = zip(found["src"], found["dst"], strict=True)
+        weights = dict(zip(pairs, found["weight"], strict=True))
+        assert weights[("u4", "u1")] == 0 and weights[("u1", "u4")] == 1
+    finally:
+        con.close()
+
+
+ROWS = st.lists(
+    st.tuples(
+        st.integers(0, 5),  # actor
+        st.integers(0, 25),  # post (shared by rows: a post with several urls)
+        st.one_of(st.integers(-200, 200), st.sampled_from([-62, -61, -60, -1, 0, 60, 61, 122])),
+        st.integers(0, 3),  # object
+    ),
+    max_size=60,
+)
+PARAMS = st.fixed_dictionaries(
+    {
+        "window": st.one_of(st.sampled_from([0, 1, 2, 60]), st.integers(0, 400)),
+        "min_weight": st.integers(1, 3),
+        "max_actors": st.one_of(st.none(), st.integers(1, 6)),
+    }
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=ROWS, params=PARAMS)
+def test_bucketed_join_equals_plain_join_on_random_tables(rows, params) -> None:
+    assert_same(rows, **params)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=ROWS,
+    params=PARAMS,
+    fractions=st.lists(st.sampled_from([0.0, 0.25, 0.5, 0.999999, 1e-9]), min_size=60),
+)
+def test_bucketed_join_equals_plain_join_on_fractional_times(rows, params, fractions) -> None:
+    shifted = [(a, p, t + f, o) for (a, p, t, o), f in zip(rows, fractions, strict=False)]
+    assert_same(shifted, float_ts=True, **params)
+
+
+def test_duckdb_memory_limit_and_spill_directory(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(MEMORY_ENV, raising=False)
+    limit = memory_limit()
+    assert limit is None or (limit.endswith("MiB") and int(limit[:-3]) > 0)
+    monkeypatch.setenv(MEMORY_ENV, "1GB")
+    assert memory_limit() == "1GB"
+    with connect() as con:
+        memory, spill = con.execute(
+            "SELECT current_setting('memory_limit'), current_setting('temp_directory')"
+        ).fetchone()  # type: ignore[misc]
+        assert memory in ("953.6 MiB", "1.0 GiB", "1GB", "1000.0 MiB")
+        assert Path(spill).is_dir()
+    assert not Path(spill).exists()
