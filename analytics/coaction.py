@@ -89,15 +89,16 @@ WITH counts AS (
     SELECT * FROM keep
     WHERE actor IN (SELECT actor FROM acts GROUP BY actor HAVING count(*) >= $min_weight)
 ), reach AS (
-    -- each source action once per bucket it can reach: its own and its two neighbours
-    SELECT s.actor, s.post, s.ts, s.obj, s.bucket + n.step AS bucket
-    FROM sources s, (VALUES (-1), (0), (1)) AS n(step)
+    -- each target action once per bucket it can be reached from: its own and its two
+    -- neighbours (expanding this side, DuckDB hashes the smaller, unexpanded source side)
+    SELECT k.actor, k.post, k.ts, k.obj, k.bucket + n.step AS bucket
+    FROM keep k, (VALUES (-1), (0), (1)) AS n(step)
 ), matches AS (
     -- one row per post of src with an action of dst on the same object within the window
     -- (the bucket only narrows the candidates; BETWEEN decides), with its smallest object
     SELECT e1.actor AS src, e2.actor AS dst, e1.post, min(e1.obj) AS obj
-    FROM reach e1
-    JOIN keep e2
+    FROM sources e1
+    JOIN reach e2
       ON e1.obj = e2.obj
      AND e1.bucket = e2.bucket
      AND e2.ts BETWEEN e1.ts - $window AND e1.ts + $window
