@@ -221,51 +221,39 @@ class StoreReader:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _fill_text_keys(self) -> None:
-        """Compute the normalised-text key where a fast reader left it out (null)."""
-        if self._text_keys_filled:
-            return
-        self._text_keys_filled = True
+    def _derive(self, column: str, where: str, value_type: pa.DataType, derive: Any) -> None:
+        """Fill ``column`` where a fast reader left it null (and ``where`` holds) with
+        ``derive(text)``, as the row parser would have computed it."""
         missing = self.con.execute(
-            "SELECT post_code, text FROM posts WHERE text_key IS NULL AND kind <> 'repost'"
-        ).fetchnumpy()
-        if len(missing["post_code"]) == 0:
-            self.con.execute("UPDATE posts SET text_key = '' WHERE text_key IS NULL")
-            return
-        keys = [normalise_text(t) for t in missing["text"].tolist()]
-        self.con.register(
-            "filled", {"post_code": missing["post_code"], "key": np.asarray(keys, dtype=object)}
-        )
-        self.con.execute(
-            "UPDATE posts SET text_key = filled.key FROM filled "
-            "WHERE posts.post_code = filled.post_code"
-        )
-        self.con.execute("UPDATE posts SET text_key = '' WHERE text_key IS NULL")
-        self.con.unregister("filled")
-
-    def _fill_hashtags(self) -> None:
-        """Take hashtags from the text where a fast reader left them out (null), as the
-        row parser does for layouts without a hashtag column."""
-        if self._hashtags_filled:
-            return
-        self._hashtags_filled = True
-        missing = self.con.execute(
-            "SELECT post_code, text FROM posts WHERE hashtags IS NULL"
+            f"SELECT post_code, text FROM posts WHERE {column} IS NULL AND {where}"
         ).fetchnumpy()
         if len(missing["post_code"]):
-            tags = [hashtags_in(t) for t in missing["text"].tolist()]
             filled = pa.table(
                 {
                     "post_code": pa.array(missing["post_code"], type=pa.int64()),
-                    "tags": pa.array(tags, type=pa.list_(pa.string())),
+                    "value": pa.array([derive(t) for t in missing["text"].tolist()], value_type),
                 }
             )
             self.con.register("filled", filled)
             self.con.execute(
-                "UPDATE posts SET hashtags = filled.tags FROM filled "
+                f"UPDATE posts SET {column} = filled.value FROM filled "
                 "WHERE posts.post_code = filled.post_code"
             )
             self.con.unregister("filled")
+
+    def _fill_text_keys(self) -> None:
+        """The normalised-text key where a fast reader left it out ("" for reposts)."""
+        if not self._text_keys_filled:
+            self._text_keys_filled = True
+            self._derive("text_key", "kind <> 'repost'", pa.string(), normalise_text)
+            self.con.execute("UPDATE posts SET text_key = '' WHERE text_key IS NULL")
+
+    def _fill_hashtags(self) -> None:
+        """Hashtags taken from the text where a fast reader left them out, as the row
+        parser does for layouts without a hashtag column."""
+        if not self._hashtags_filled:
+            self._hashtags_filled = True
+            self._derive("hashtags", "true", pa.list_(pa.string()), hashtags_in)
 
     def table(self, signal: str) -> SignalTable:
         if signal == "text":

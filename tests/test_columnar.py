@@ -14,19 +14,11 @@ from hypothesis import strategies as st
 from analytics.store import StoreReader
 from loader import columnar, load
 from loader.columnar import _NORMAL_URL, write_qut
+from loader.formats.qut import COLUMNS as QUT_COLUMNS
 from loader.store import StoreWriter, clear
 from loader.urls import normalise_url
 
-HEADER = [
-    "message_id",
-    "user_id",
-    "username",
-    "repost_id",
-    "reply_id",
-    "message",
-    "timestamp",
-    "urls",
-]
+HEADER = list(QUT_COLUMNS)
 ROWS = [
     [
         "1",
