@@ -47,7 +47,8 @@ class Graph:
     u: np.ndarray
     v: np.ndarray
     weight: np.ndarray
-    signals: list[dict[str, float]]  # per edge: signal -> its (symmetrised) weight
+    #: signal -> its symmetrised weight on each edge (NaN where the signal has none)
+    parts: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.u)
@@ -55,51 +56,67 @@ class Graph:
     def nodes(self) -> np.ndarray:
         return np.unique(np.concatenate([self.u, self.v])) if len(self) else self.u
 
+    @property
+    def signals(self) -> list[dict[str, float]]:
+        """Per edge: signal -> its (symmetrised) weight, for the signals the edge has."""
+        columns = [(name, values.tolist()) for name, values in self.parts.items()]
+        return [
+            {name: w for name, values in columns if (w := values[i]) == w}  # NaN: none
+            for i in range(len(self))
+        ]
+
+    def subset(self, keep: np.ndarray) -> Graph:
+        return Graph(
+            self.u[keep],
+            self.v[keep],
+            self.weight[keep],
+            {name: values[keep] for name, values in self.parts.items()},
+        )
+
 
 def combine(edge_lists: list[EdgeList], params: CombineParams | None = None) -> Graph:
+    """One undirected graph from the signals' directed edge lists (vectorised: each
+    signal's two directions meet on the pair key ``min * n + max``)."""
     params = params or CombineParams()
-    parts: dict[tuple[int, int], dict[str, list[float]]] = {}
+    directed: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
     for edges in edge_lists:
-        factor = params.weights.get(edges.signal, 1.0)
-        if factor <= 0:
-            continue
-        for s, d, w in zip(
-            edges.src.tolist(), edges.dst.tolist(), edges.weight.tolist(), strict=True
-        ):
-            key = (s, d) if s < d else (d, s)
-            pair = parts.setdefault(key, {}).setdefault(edges.signal, [0.0, 0.0])
-            pair[0 if s < d else 1] = float(w)
-    u, v, weight, signals = [], [], [], []
-    for (a, b), by_signal in parts.items():
-        total, low, high = 0.0, 0.0, 0.0
-        detail: dict[str, float] = {}
-        for signal, (forward, backward) in by_signal.items():
-            factor = params.weights.get(signal, 1.0)
-            detail[signal] = (forward + backward) / 2
-            total += factor * detail[signal]
-            low += factor * min(forward, backward)
-            high += factor * max(forward, backward)
-        symmetry = low / high if high else 0.0
-        if total < params.min_weight or symmetry < params.min_symmetry:
-            continue
-        u.append(a)
-        v.append(b)
-        weight.append(total)
-        signals.append(detail)
-    order = np.lexsort((np.asarray(v), np.asarray(u))) if u else np.zeros(0, dtype=np.int64)
-    graph = Graph(
-        np.asarray(u, dtype=np.int64)[order],
-        np.asarray(v, dtype=np.int64)[order],
-        np.asarray(weight, dtype=np.float64)[order],
-        [signals[i] for i in order],
-    )
+        if params.weights.get(edges.signal, 1.0) > 0:
+            directed[edges.signal] = (
+                np.asarray(edges.src, dtype=np.int64),
+                np.asarray(edges.dst, dtype=np.int64),
+                np.asarray(edges.weight, dtype=np.float64),
+            )
+    if not directed or not any(len(src) for src, _, _ in directed.values()):
+        empty = np.zeros(0, dtype=np.int64)
+        return Graph(empty, empty.copy(), np.zeros(0, dtype=np.float64))
+    n = 1 + max(int(max(src.max(), dst.max())) for src, dst, _ in directed.values() if len(src))
+    keyed = {}
+    for signal, (src, dst, w) in directed.items():
+        low, high = np.minimum(src, dst), np.maximum(src, dst)
+        keyed[signal] = (low * n + high, src < dst, w)
+    keys = np.unique(np.concatenate([k for k, _, _ in keyed.values()]))
+    total = np.zeros(len(keys))
+    low_sum = np.zeros(len(keys))
+    high_sum = np.zeros(len(keys))
+    parts: dict[str, np.ndarray] = {}
+    for signal, (key, forward_side, w) in keyed.items():
+        at = np.searchsorted(keys, key)
+        forward = np.zeros(len(keys))
+        backward = np.zeros(len(keys))
+        forward[at[forward_side]] = w[forward_side]
+        backward[at[~forward_side]] = w[~forward_side]
+        present = np.zeros(len(keys), dtype=bool)
+        present[at] = True
+        factor = params.weights.get(signal, 1.0)
+        detail = (forward + backward) / 2
+        total += np.where(present, factor * detail, 0.0)
+        low_sum += np.where(present, factor * np.minimum(forward, backward), 0.0)
+        high_sum += np.where(present, factor * np.maximum(forward, backward), 0.0)
+        parts[signal] = np.where(present, detail, np.nan)
+    symmetry = np.divide(low_sum, high_sum, out=np.zeros(len(keys)), where=high_sum != 0)
+    keep = (total >= params.min_weight) & (symmetry >= params.min_symmetry)
+    graph = Graph(keys // n, keys % n, total, parts).subset(keep)
     if params.percentile is not None and len(graph):
         cut = float(np.quantile(graph.weight, params.percentile))
-        keep = graph.weight >= cut
-        graph = Graph(
-            graph.u[keep],
-            graph.v[keep],
-            graph.weight[keep],
-            [s for s, k in zip(graph.signals, keep, strict=True) if k],
-        )
+        graph = graph.subset(graph.weight >= cut)
     return graph

@@ -13,6 +13,8 @@ nodes are not in the graph: every actor returned belongs to an edge.
 from __future__ import annotations
 
 import random
+import sys
+from typing import Any
 
 import numpy as np
 
@@ -69,23 +71,37 @@ def _louvain(graph: CoGraph, resolution: float, seed: int) -> dict[int, int]:
     )
 
 
+def _import_igraph() -> Any:
+    """igraph, imported without matplotlib when nothing has loaded matplotlib yet.
+
+    igraph's drawing package imports ``matplotlib.pyplot`` on import (about a second) for
+    plotting, which cibgraph never does with igraph; with ``matplotlib`` marked missing
+    for the import, igraph keeps a stub instead.
+    """
+    if "igraph" in sys.modules or "matplotlib" in sys.modules:
+        import igraph
+
+        return igraph
+    sys.modules["matplotlib"] = None  # type: ignore[assignment]
+    try:
+        import igraph
+    finally:
+        del sys.modules["matplotlib"]
+    return igraph
+
+
 def _igraph_graph(graph: CoGraph):  # type: ignore[no-untyped-def]
-    import igraph as ig
+    ig = _import_igraph()
 
     nodes = graph.nodes()
-    index = {int(n): i for i, n in enumerate(nodes.tolist())}
-    g = ig.Graph(
-        n=len(nodes),
-        edges=[
-            (index[a], index[b]) for a, b in zip(graph.u.tolist(), graph.v.tolist(), strict=True)
-        ],
-    )
+    pairs = np.column_stack((np.searchsorted(nodes, graph.u), np.searchsorted(nodes, graph.v)))
+    g = ig.Graph(n=len(nodes), edges=pairs.tolist())
     g.es["weight"] = graph.weight.tolist()
     return g, nodes
 
 
 def _igraph(graph: CoGraph, resolution: float, seed: int) -> dict[int, int]:
-    import igraph as ig
+    ig = _import_igraph()
 
     g, nodes = _igraph_graph(graph)
     random.seed(seed)

@@ -107,18 +107,29 @@ def detect(
     if graph is None and params.engine == "gds":
         raise CibgraphError("--engine gds runs inside Neo4j: load the files into a graph first")
     say = progress or (lambda _message: None)
-    seconds: dict[str, float] = {}
-    started = time.monotonic()
-
     if store is None:
         assert graph is not None
         store = ensure_store(graph, say)
     say(f"reading actions from the action store {store}")
     with StoreReader(store, params.signals) as reader:
-        acts = reader.actions(params.signals)
-        news = reader.news_domains()
-        seconds["read"] = time.monotonic() - started
-        return _detect(graph, acts, news, params, write, say, seconds, started)
+        return detect_reader(reader, params, graph=graph, write=write, progress=progress)
+
+
+def detect_reader(
+    reader: StoreReader,
+    params: DetectParams,
+    *,
+    graph: Graph | None = None,
+    write: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> DetectionResult:
+    """:func:`detect` on the actions of an open :class:`~analytics.store.StoreReader`."""
+    say = progress or (lambda _message: None)
+    started = time.monotonic()
+    acts = reader.actions(params.signals)
+    news = reader.news_domains()
+    seconds = {"read": time.monotonic() - started}
+    return _detect(graph, acts, news, params, write, say, seconds, started)
 
 
 def _detect(
@@ -250,46 +261,3 @@ def _write(
 
 def _features_json(features: dict[str, float]) -> str:
     return json.dumps({k: round(v, 4) for k, v in features.items()}, sort_keys=True)
-
-
-#: Records per action-store part when detecting straight from files.
-FILE_BATCH_SIZE = 50_000
-
-
-def detect_files(
-    paths: list[str | Path],
-    params: DetectParams | None = None,
-    *,
-    out_dir: str | Path,
-    format: str | None = None,
-    platform: str = "twitter",
-    dataset: str | None = None,
-    progress: Callable[[str], None] | None = None,
-) -> tuple[DetectionResult, Any]:
-    """Detect straight from files, with no graph: parse ``paths`` (the layouts and format
-    detection of ``load``) into an action store under ``out_dir/store`` and detect on it.
-    Returns the result and the parse's :class:`loader.load.LoadReport` (rejects are in
-    ``out_dir/load``)."""
-    from loader.load import load  # the loader's parse pass, without a graph
-
-    params = params or DetectParams()
-    params.check()
-    out = Path(out_dir)
-    store = out / "store"
-    say = progress or (lambda _m: None)
-    say(f"reading {len(paths)} path(s) into the action store {store}")
-    started = time.monotonic()
-    report = load(
-        list(paths),
-        format=format,
-        dataset=dataset,
-        platform=platform,
-        report_dir=out / "load",
-        store_only=store,
-        batch_size=FILE_BATCH_SIZE,
-    )
-    parsed = time.monotonic() - started
-    result = detect(None, params, store=store, write=False, progress=progress)
-    result.seconds = {"parse": parsed, **result.seconds}
-    result.seconds["total"] = time.monotonic() - started
-    return result, report

@@ -12,7 +12,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+import duckdb
+import numpy as np
+import pyarrow as pa
+
 from analytics.detect import DetectionResult
+from loader.store import sql_path
 
 EDGE_COLUMNS = ("signal", "source", "target", "weight")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -31,24 +36,37 @@ def safe_cell(value: Any) -> Any:
 
 
 def write_edges_csv(result: DetectionResult, path: str | Path) -> int:
-    """Every signal's directed edges as ``signal,source,target,weight``; returns the count."""
+    """Every signal's directed edges as ``signal,source,target,weight``; returns the count.
+
+    The ids are made safe once per actor; the rows are written by DuckDB from Arrow
+    columns (quoted only where CSV needs it), with no Python object per edge."""
     assert result.actions is not None
-    names = result.actions.actors.values
+    ids = pa.array([safe_cell(own_id(n)) for n in result.actions.actors.values], pa.string())
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    count = 0
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        out = csv.writer(f)
-        out.writerow(EDGE_COLUMNS)
-        for edges in result.edge_lists:
-            for s, d, w in zip(
-                edges.src.tolist(), edges.dst.tolist(), edges.weight.tolist(), strict=True
-            ):
-                out.writerow(
-                    (edges.signal, safe_cell(own_id(names[s])), safe_cell(own_id(names[d])), w)
-                )
-                count += 1
-    return count
+    lists = [e for e in result.edge_lists if len(e)]
+    signals = np.array([e.signal for e in lists], dtype=object)
+    table = pa.table(
+        {
+            "signal": pa.array(np.repeat(signals, [len(e) for e in lists]), pa.string()),
+            "source": ids.take(pa.array(_concat([e.src for e in lists]))),
+            "target": ids.take(pa.array(_concat([e.dst for e in lists]))),
+            "weight": pa.array(_concat([e.weight for e in lists])),
+        }
+    )
+    tmp = path.with_name(f".{path.name}.tmp")
+    con = duckdb.connect()
+    try:
+        con.register("edges", table)
+        con.execute(f"COPY edges TO '{sql_path(tmp)}' (FORMAT csv, HEADER true)")
+    finally:
+        con.close()
+    tmp.replace(path)
+    return table.num_rows
+
+
+def _concat(arrays: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int64)
 
 
 def write_clusters(result: DetectionResult, out_dir: str | Path) -> dict[str, str]:

@@ -72,15 +72,20 @@ GROUP BY e1.actor, e1.post
 """
 
 
-def _matched_posts(
-    acts: Actions, membership: dict[int, int], window: int, signals: tuple[str, ...]
-) -> tuple[dict[int, set[int]], dict[int, list[int]]]:
-    """Per cluster: member posts matched by another member; gaps of those matches."""
-    matched: dict[int, set[int]] = defaultdict(set)
-    gaps: dict[int, list[int]] = defaultdict(list)
+def _cluster_lookup(acts: Actions, membership: dict[int, int]) -> np.ndarray:
+    """actor code -> its cluster (-1: in none)."""
     lookup = np.full(max(acts.actor_count, 1), -1, dtype=np.int64)
-    for actor, cluster in membership.items():
-        lookup[actor] = cluster
+    if membership:
+        lookup[np.fromiter(membership, np.int64)] = np.fromiter(membership.values(), np.int64)
+    return lookup
+
+
+def _matched_posts(
+    acts: Actions, lookup: np.ndarray, window: int, signals: tuple[str, ...]
+) -> tuple[dict[int, int], dict[int, np.ndarray]]:
+    """Per cluster: how many member posts another member matched, and the gaps of those
+    matches (a post matched on several signals counts once, with its first signal's gap)."""
+    found_posts, found_clusters, found_gaps = [], [], []
     con = duckdb.connect()
     try:
         for signal in signals:
@@ -101,16 +106,23 @@ def _matched_posts(
             )
             found = con.execute(MATCH_SQL, {"window": window}).fetchnumpy()
             con.unregister("acts")
-            for actor, post, gap in zip(
-                found["actor"].tolist(), found["post"].tolist(), found["gap"].tolist(), strict=True
-            ):
-                c = membership[actor]
-                if post not in matched[c]:
-                    matched[c].add(post)
-                    gaps[c].append(gap)
+            found_posts.append(found["post"].astype(np.int64))
+            found_clusters.append(lookup[found["actor"].astype(np.int64)])
+            found_gaps.append(found["gap"].astype(np.int64))
     finally:
         con.close()
-    return matched, gaps
+    if not found_posts:
+        return {}, {}
+    _, first = np.unique(np.concatenate(found_posts), return_index=True)
+    clusters = np.concatenate(found_clusters)[first]
+    gaps = np.concatenate(found_gaps)[first]
+    order = np.argsort(clusters, kind="stable")
+    ids, starts, counts = np.unique(clusters[order], return_index=True, return_counts=True)
+    by_cluster = {
+        int(c): gaps[order[start : start + n]]
+        for c, start, n in zip(ids.tolist(), starts.tolist(), counts.tolist(), strict=True)
+    }
+    return {c: len(g) for c, g in by_cluster.items()}, by_cluster
 
 
 def _burst(times: list[float]) -> float:
@@ -140,9 +152,10 @@ def score_clusters(
     signals = tuple(s for s in STRONG_SIGNALS if s in acts.tables) + (
         ("near_text",) if "near_text" in acts.tables else ()
     )
-    matched, gaps = _matched_posts(acts, membership, window, signals)
+    lookup = _cluster_lookup(acts, membership)
+    matched, gaps = _matched_posts(acts, lookup, window, signals)
     text_matched, _ = _matched_posts(  # copies count whenever they were posted
-        acts, membership, ANY_TIME, tuple(s for s in ("text", "near_text") if s in acts.tables)
+        acts, lookup, ANY_TIME, tuple(s for s in ("text", "near_text") if s in acts.tables)
     )
     post_actor = np.asarray(acts.post_actor, dtype=np.int64)
     counts = np.bincount(post_actor, minlength=max(acts.actor_count, 1))
@@ -154,21 +167,24 @@ def score_clusters(
         for post, text in zip(member_posts.tolist(), acts.texts_of(member_posts), strict=True):
             if len(text) >= 10:
                 texts_by_cluster[membership[int(post_actor[post])]] += 1
-    internal: Counter[int] = Counter()
-    for a, b in zip(edges.u.tolist(), edges.v.tolist(), strict=True):
-        if membership.get(a) is not None and membership.get(a) == membership.get(b):
-            internal[membership[a]] += 1
+    edge_cluster = lookup[np.asarray(edges.u, dtype=np.int64)]
+    inside = (edge_cluster >= 0) & (edge_cluster == lookup[np.asarray(edges.v, dtype=np.int64)])
+    internal = Counter(edge_cluster[inside].tolist())
     domain_pages: dict[str, set[str]] = defaultdict(set)
     for page, domains in news_domains.items():
         for domain in domains:
             domain_pages[domain].add(page)
     # links per domain, from the URL actions (so the domain signal need not be on)
     links = acts.tables.get("url")
-    link_domain = (
-        np.asarray([domain_of(u) for u in links.objects.values], dtype=object)
-        if links is not None
-        else None
-    )
+    link_domains: dict[int, list[str]] = {}  # cluster -> the domain of each member link
+    if links is not None and len(links):
+        link_domain = np.asarray([domain_of(u) for u in links.objects.values], dtype=object)
+        link_cluster = lookup[links.actor]
+        order = np.argsort(link_cluster, kind="stable")
+        ids, starts, counts = np.unique(link_cluster[order], return_index=True, return_counts=True)
+        for c, start, n in zip(ids.tolist(), starts.tolist(), counts.tolist(), strict=True):
+            if c >= 0:
+                link_domains[c] = link_domain[links.obj[order[start : start + n]]].tolist()
     admin_of: dict[str, set[str]] = defaultdict(set)
     for account, page in acts.admins:
         admin_of[account].add(page)
@@ -181,10 +197,7 @@ def score_clusters(
         accounts = [acts.accounts.get(u, {}) for u in uids]
         created = [a["created_at"].timestamp() for a in accounts if a.get("created_at")]
         handles = [a.get("handle") or "" for a in accounts if a]
-        domain_counts: Counter[str] = Counter()
-        if links is not None and len(links):
-            rows = np.isin(links.actor, np.asarray(members, dtype=np.int64))
-            domain_counts.update(link_domain[links.obj[rows]].tolist())
+        domain_counts: Counter[str] = Counter(link_domains.get(cluster, ()))
         shares = sum(domain_counts.values())
         news = sum(c for d, c in domain_counts.items() if d in domain_pages)
         amplifies: Counter[str] = Counter()
@@ -192,15 +205,16 @@ def score_clusters(
             for page in domain_pages.get(domain, ()):
                 amplifies[page] += count
         runs = sorted({p for u in uids for p in admin_of.get(u, ()) if p in news_domains})
-        median_gap = float(np.median(gaps[cluster])) if gaps[cluster] else float(window) * 4
+        found_gaps = gaps.get(cluster)
+        median_gap = float(np.median(found_gaps)) if found_gaps is not None else float(window) * 4
         features = {
             "size": float(n),
             "density": internal[cluster] / (n * (n - 1) / 2) if n > 1 else 0.0,
-            "coordinated_share": len(matched[cluster]) / total_posts if total_posts else 0.0,
+            "coordinated_share": matched.get(cluster, 0) / total_posts if total_posts else 0.0,
             "synchrony_seconds": median_gap,
             "sync_score": 1.0 / (1.0 + median_gap / max(window, 1)),
             "text_dup": (
-                len(text_matched[cluster]) / texts_by_cluster[cluster]
+                text_matched.get(cluster, 0) / texts_by_cluster[cluster]
                 if texts_by_cluster[cluster]
                 else 0.0
             ),

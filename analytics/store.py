@@ -76,30 +76,35 @@ _NEEDS: dict[str, tuple[str, ...]] = {
     "text": ("text_key", "text"),
     "near_text": ("text_key", "text"),
 }
-_DUPLICATES_SQL = (
-    "SELECT count(*) - count(DISTINCT post) FROM read_parquet($files, union_by_name = true, "
+#: Where the actions are read from: the store's Parquet files, or the tables a fast
+#: reader left in memory (``mem_actions``, see :meth:`StoreReader.in_memory`).
+_PARQUET_ACTIONS = (
+    "read_parquet($files, filename = true, file_row_number = true, union_by_name = true, "
     "hive_partitioning = false)"
 )
+_DUPLICATES_SQL = "SELECT count(*) - count(DISTINCT post) FROM {source}"
 # One row per post (the last one: later batches, later files, later rows), with codes:
-# actors and posts numbered in uid order, so the same store always gives the same codes.
+# actors numbered in uid order, posts in uid order or by their dense row number, so the
+# same input always gives the same codes.
 _POSTS_SQL = """
 CREATE TEMP TABLE posts AS
 WITH raw AS (
-    SELECT {columns}, seq, filename AS file, file_row_number AS rown
-    FROM read_parquet($files, filename = true, file_row_number = true,
-                      union_by_name = true, hive_partitioning = false)
+    SELECT {columns}, seq, {file} AS file, {rown} AS rown FROM {source}
 ), last AS (
     SELECT * FROM raw {dedup}
 ), actors AS (
     SELECT actor, (row_number() OVER (ORDER BY actor) - 1)::BIGINT AS actor_code
     FROM (SELECT DISTINCT actor FROM last)
-), codes AS (
+){codes}
+SELECT {post_code} AS post_code, a.actor_code, l.*
+FROM last l JOIN actors a USING (actor){codes_join}
+"""
+#: Post codes in post uid order; a source whose ``rown`` already numbers its rows 0..n-1
+#: (the in-memory tables) with no post twice uses ``rown`` itself and skips this sort.
+_POST_CODES_CTE = """, codes AS (
     SELECT post, (row_number() OVER (ORDER BY post) - 1)::BIGINT AS post_code
     FROM (SELECT post FROM last)
-)
-SELECT c.post_code, a.actor_code, l.*
-FROM last l JOIN actors a USING (actor) JOIN codes c USING (post)
-"""
+)"""
 _LAST_ROW = (
     "QUALIFY row_number() OVER (PARTITION BY post ORDER BY seq DESC, file DESC, rown DESC) = 1"
 )
@@ -138,9 +143,10 @@ SELECT uid,
        arg_max(handle, seq) FILTER (WHERE handle IS NOT NULL) AS handle,
        arg_max(created_ts, seq) FILTER (WHERE created_ts IS NOT NULL) AS created_ts,
        arg_max(hashed, seq) FILTER (WHERE hashed IS NOT NULL) AS hashed
-FROM read_parquet($files, union_by_name = true, hive_partitioning = false)
+FROM {source}
 GROUP BY uid
 """
+_PARQUET_ENTITIES = "read_parquet($files, union_by_name = true, hive_partitioning = false)"
 _PAGES_SQL = """
 SELECT uid, arg_max(news_like, seq) FILTER (WHERE news_like IS NOT NULL) AS news_like
 FROM read_parquet($files, union_by_name = true, hive_partitioning = false)
@@ -182,20 +188,40 @@ class StoreReader:
     never touches a text or a URL list.
     """
 
-    def __init__(self, root: Path, signals: Iterable[str] | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        signals: Iterable[str] | None = None,
+        *,
+        memory: duckdb.DuckDBPyConnection | None = None,
+    ) -> None:
         self.root = Path(root)
-        self.con = duckdb_connect()
+        self.memory = memory is not None
+        self.con = memory if memory is not None else duckdb_connect()
         wanted = set(_NEEDS) if signals is None else set(signals)
         extra = sorted({c for s in wanted & set(_NEEDS) for c in _NEEDS[s]})
         self.columns = (*_CORE, *extra)
-        files = _files(self.root, "actions")
-        if files:
-            duplicates = self.con.execute(_DUPLICATES_SQL, {"files": files}).fetchone()
+        files = [] if self.memory else _files(self.root, "actions")
+        if self.memory:
+            source, where = {"source": "mem_actions", "file": "file", "rown": "rown"}, {}
+        else:
+            source = {"source": _PARQUET_ACTIONS, "file": "filename", "rown": "file_row_number"}
+            where = {"files": files}
+        if files or self.memory:
+            duplicates = self.con.execute(
+                _DUPLICATES_SQL.format(source=source["source"]), where
+            ).fetchone()
+            dedup = bool(duplicates and duplicates[0])
+            dense = self.memory and not dedup
             sql = _POSTS_SQL.format(
                 columns=", ".join(self.columns),
-                dedup=_LAST_ROW if duplicates and duplicates[0] else "",
+                dedup=_LAST_ROW if dedup else "",
+                codes="" if dense else _POST_CODES_CTE,
+                post_code="l.rown" if dense else "c.post_code",
+                codes_join="" if dense else " JOIN codes c USING (post)",
+                **source,
             )
-            self.con.execute(sql, {"files": files})
+            self.con.execute(sql, where)
         else:
             types = {
                 "ts": "BIGINT",
@@ -212,8 +238,27 @@ class StoreReader:
         self._text_keys_filled = False
         self._hashtags_filled = False
 
+    @classmethod
+    def in_memory(
+        cls, con: duckdb.DuckDBPyConnection, names: list[str], signals: Iterable[str] | None
+    ) -> StoreReader:
+        """A reader of the tables :func:`loader.load.read_columnar` left in ``con``
+        (``{name}_actions`` and ``{name}_accounts`` for each of ``names``, later names
+        winning over earlier ones as later files do in a store); ``con`` stays open."""
+        for table in ("actions", "accounts"):
+            parts, offset = [], 0
+            for i, name in enumerate(names):  # rown: 0..n-1 over all the tables, in order
+                parts.append(
+                    f"SELECT *, {i}::BIGINT AS file, rowid + {offset} AS rown FROM {name}_{table}"
+                )
+                offset += con.execute(f"SELECT count(*) FROM {name}_{table}").fetchone()[0]  # type: ignore[index]
+            view = " UNION ALL BY NAME ".join(parts)
+            con.execute(f"CREATE OR REPLACE TEMP VIEW mem_{table} AS {view}")
+        return cls(Path("."), signals, memory=con)
+
     def close(self) -> None:
-        self.con.close()
+        if not self.memory:
+            self.con.close()
 
     def __enter__(self) -> StoreReader:
         return self
@@ -313,26 +358,27 @@ class StoreReader:
         return [by_code.get(int(c), "") for c in post_codes]
 
     def accounts(self) -> dict[str, dict[str, Any]]:
-        files = _files(self.root, "accounts")
-        if not files:
+        files = [] if self.memory else _files(self.root, "accounts")
+        if not files and not self.memory:
             return {}
+        source = "mem_accounts" if self.memory else _PARQUET_ENTITIES
         out = {}
         for uid, handle, created_ts, hashed in self.con.execute(
-            _ACCOUNTS_SQL, {"files": files}
+            _ACCOUNTS_SQL.format(source=source), {"files": files} if files else {}
         ).fetchall():
             created = None if created_ts is None else dt.datetime.fromtimestamp(created_ts, dt.UTC)
             out[uid] = {"uid": uid, "handle": handle, "created_at": created, "hashed": hashed}
         return out
 
     def admins(self) -> list[tuple[str, str]]:
-        files = _files(self.root, "admins")
+        files = [] if self.memory else _files(self.root, "admins")  # fast readers: none
         if not files:
             return []
         return [(a, p) for a, p in self.con.execute(_ADMINS_SQL, {"files": files}).fetchall()]
 
     def news_domains(self) -> dict[str, set[str]]:
         """News-like page -> the domains its posts link to."""
-        files = _files(self.root, "pages")
+        files = [] if self.memory else _files(self.root, "pages")  # fast readers: none
         if not files:
             return {}
         pages = [

@@ -71,7 +71,7 @@ def planted_graph(edges: int, nodes: int, mixing: float, seed: int) -> tuple[Gra
     pick = np.sort(rng.choice(len(keys), size=edges, replace=False))
     keys, weights = keys[pick], weights[pick].astype(np.float64)
     u, v = keys // nodes, keys % nodes
-    graph = Graph(u, v, weights, [{} for _ in range(edges)])
+    graph = Graph(u, v, weights)
     return graph, label
 
 

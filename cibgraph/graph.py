@@ -226,8 +226,7 @@ class Graph:
             if exc.code not in _REFUSED_CODES:
                 raise
             raise ReadOnlyViolation(
-                f"the server refused to run this in read mode ({exc.message}); "
-                "nothing was changed."
+                f"the server refused to run this in read mode ({exc.message}); nothing was changed."
             ) from None
 
     # -- writes ------------------------------------------------------------------------

@@ -1,13 +1,17 @@
-"""Fast path: a file straight into the action store with DuckDB, no Python row per record.
+"""Fast path: a file read by DuckDB into the action store's columns, no Python row per record.
 
 For ``cibgraph detect FILES`` (file in, network out), layouts whose actions are plain
-columns are read by DuckDB and written to the store's Parquet with one SQL statement per
-table, the way the QUT toolkit reads its CSV. The row parser stays the definition: this
-path takes a file only when every record is one the row parser would load unchanged, and
-otherwise returns None so the caller uses the row parser (which names file, line and field
-for every reject). What it checks: ids as ``clean_id`` accepts them, times as ``float()``
-reads them, no NUL bytes, no field over the size limit, no duplicate post ids, one
-username per user, and a column count DuckDB's strict CSV mode accepts.
+columns are read by DuckDB into tables with the store's columns, with one SQL statement
+per table, the way the QUT toolkit reads its CSV; detection reads those tables in memory
+(:mod:`analytics.fromfiles`), and :func:`copy_to_store` writes them as the store's
+Parquet. The row parser stays the definition: this path takes a file only when every
+record is one the row parser would load unchanged, and otherwise returns None so the
+caller uses the row parser (which names file, line and field for every reject).
+
+What it checks: ids as ``clean_id`` accepts them, times as ``float()`` reads them, no NUL
+byte in the file, no field over the size limit (in bytes, which bounds the row parser's
+characters), no duplicate post ids, one username per user, and a column count DuckDB's
+strict CSV mode accepts.
 
 Derived columns the row parser computes in Python are left null here and derived when
 read, only if a signal needs them (:mod:`analytics.store`): ``text_key`` (normalised text)
@@ -24,7 +28,7 @@ import duckdb
 
 from loader.formats.common import MAX_FIELD_CHARS
 from loader.reader import read_header
-from loader.store import StoreWriter
+from loader.store import StoreWriter, sql_path
 from loader.urls import domain_of, normalise_url
 
 #: Formats this module can read: the QUT toolkit's generic CSV.
@@ -55,6 +59,7 @@ _OPT_ID_OK = "(coalesce({c}, '') = '' OR (" + _ID_OK + "))"
 def _ok(template: str, column: str) -> str:
     return template.replace("{c}", column)
 
+
 # Times as float() reads them, inside the years datetime accepts.
 _TS_OK = (
     "CASE WHEN regexp_full_match(ts_raw, '[0-9]{1,11}') THEN true "
@@ -70,10 +75,8 @@ SELECT trim(column0) AS message_id, trim(column1) AS user_id,
        trim(column2) AS username, trim(column3) AS repost_id,
        trim(column4) AS reply_id, column5 AS message,
        trim(column6) AS ts_raw, column7 AS urls,
-       greatest(length(column0), length(column1), length(column2), length(column3),
-                length(column4), length(column5), length(column6), length(column7)) AS widest,
-       contains(concat(column0, column1, column2, column3, column4, column5, column6,
-                       column7), chr(0)) AS has_nul
+       greatest(strlen(column0), strlen(column1), strlen(column2), strlen(column3),
+                strlen(column4), strlen(column5), strlen(column6), strlen(column7)) AS widest
 FROM read_csv($path, header = true, all_varchar = true, auto_detect = false,
               delim = $delim, quote = '"', escape = '"', strict_mode = true,
               columns = {'column0': 'VARCHAR', 'column1': 'VARCHAR', 'column2': 'VARCHAR',
@@ -85,7 +88,7 @@ SELECT count(*) AS records,
        count(*) FILTER (WHERE NOT coalesce((
             {_ok(_ID_OK, "message_id")} AND {_ok(_ID_OK, "user_id")}
         AND {_ok(_OPT_ID_OK, "repost_id")} AND {_ok(_OPT_ID_OK, "reply_id")}
-        AND {_TS_OK} AND NOT coalesce(has_nul, false)
+        AND {_TS_OK}
         AND NOT regexp_matches(coalesce(username, ''), '^{_PY_SPACE_CLASS}|{_PY_SPACE_CLASS}$')
         AND coalesce(widest, 0) <= {MAX_FIELD_CHARS}
        ), false)) AS bad,
@@ -107,7 +110,7 @@ WHERE token <> ''
 """
 _ODD_URLS_SQL = "SELECT DISTINCT token FROM tokens WHERE NOT regexp_matches(token, $normal)"
 _ACTIONS_SQL = """
-CREATE OR REPLACE TEMP TABLE out_actions AS
+CREATE OR REPLACE TABLE {table} AS
     WITH links AS (
         SELECT t.message_id,
                list(DISTINCT coalesce(m.url, t.token)) FILTER (
@@ -138,7 +141,7 @@ CREATE OR REPLACE TEMP TABLE out_actions AS
     FROM raw r LEFT JOIN links l ON l.message_id = r.message_id
 """
 _ACCOUNTS_SQL = """
-CREATE OR REPLACE TEMP TABLE out_accounts AS
+CREATE OR REPLACE TABLE {table} AS
     SELECT $platform || ':' || user_id AS uid,
            max(nullif(username, '')) AS handle,
            CAST(NULL AS BIGINT) AS created_ts, CAST(NULL AS BOOLEAN) AS hashed,
@@ -150,45 +153,68 @@ CREATE OR REPLACE TEMP TABLE out_accounts AS
 def write_qut(path: Path, store: StoreWriter, part: str, platform: str) -> int | None:
     """Read a QUT CSV into ``store`` as part ``part``; the record count, or None when a
     record needs the row parser (see the module doc)."""
-    _, delimiter = read_header(path)
     con = duckdb.connect()
     try:
-        try:
-            con.execute(_READ_QUT_SQL, {"path": str(path), "delim": delimiter})
-        except duckdb.Error:
-            return None  # quoting, encoding or column counts DuckDB will not read strictly
-        records, bad, duplicates = con.execute(_CHECK_SQL).fetchone()  # type: ignore[misc]
-        if bad or duplicates or con.execute(_MANY_NAMES_SQL).fetchone()[0]:  # type: ignore[index]
-            return None
-        con.execute(_URL_TOKENS_SQL)
-        odd = [row[0] for row in con.execute(_ODD_URLS_SQL, {"normal": _NORMAL_URL}).fetchall()]
-        normal = [normalise_url(token) for token in odd]
-        con.execute("CREATE TEMP TABLE odd (token VARCHAR, url VARCHAR, domain VARCHAR)")
-        if odd:
-            con.executemany(
-                "INSERT INTO odd VALUES (?, ?, ?)",
-                [(t, u, domain_of(u) if u else None) for t, u in zip(odd, normal, strict=True)],
-            )
-        seq = time.time_ns()
-        params = {"platform": platform, "seq": seq}
-        for table, sql in (("actions", _ACTIONS_SQL), ("accounts", _ACCOUNTS_SQL)):
-            con.execute(sql, params)
-            target = store.part_path(table, part)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(f".{target.name}.tmp")
-            con.execute(
-                f"COPY out_{table} TO '{_quoted(tmp)}' (FORMAT parquet, COMPRESSION zstd)"
-            )
-            tmp.replace(target)
-        for table in ("pages", "admins"):
-            store.part_path(table, part).unlink(missing_ok=True)
-        store.note_dataset()
-        return int(records)
+        found = read_qut(con, path, platform)
+        if found is not None:
+            copy_to_store(con, store, part)
+        return found
     finally:
         con.close()
 
 
+def read_qut(
+    con: duckdb.DuckDBPyConnection, path: Path, platform: str, name: str = "out"
+) -> int | None:
+    """Read a QUT CSV into the tables ``{name}_actions`` and ``{name}_accounts`` of ``con``
+    (the store's columns); the record count, or None when a record needs the row parser.
+    ``name`` is an identifier chosen by the caller, never user text."""
+    if _has_nul(path):
+        return None
+    _, delimiter = read_header(path)
+    try:
+        con.execute(_READ_QUT_SQL, {"path": str(path), "delim": delimiter})
+    except duckdb.Error:
+        return None  # quoting, encoding or column counts DuckDB will not read strictly
+    records, bad, duplicates = con.execute(_CHECK_SQL).fetchone()  # type: ignore[misc]
+    if bad or duplicates or con.execute(_MANY_NAMES_SQL).fetchone()[0]:  # type: ignore[index]
+        return None
+    con.execute(_URL_TOKENS_SQL)
+    odd = [row[0] for row in con.execute(_ODD_URLS_SQL, {"normal": _NORMAL_URL}).fetchall()]
+    normal = [normalise_url(token) for token in odd]
+    con.execute("CREATE OR REPLACE TEMP TABLE odd (token VARCHAR, url VARCHAR, domain VARCHAR)")
+    if odd:
+        con.executemany(
+            "INSERT INTO odd VALUES (?, ?, ?)",
+            [(t, u, domain_of(u) if u else None) for t, u in zip(odd, normal, strict=True)],
+        )
+    params = {"platform": platform, "seq": time.time_ns()}
+    for table, sql in (("actions", _ACTIONS_SQL), ("accounts", _ACCOUNTS_SQL)):
+        con.execute(sql.replace("{table}", f"{name}_{table}"), params)
+    for temp in ("raw", "tokens", "odd"):
+        con.execute(f"DROP TABLE {temp}")
+    return int(records)
 
-def _quoted(path: Path) -> str:
-    """A path inside a SQL string literal (COPY takes no parameter for its target)."""
-    return str(path).replace("'", "''")
+
+def _has_nul(path: Path, chunk: int = 1 << 24) -> bool:
+    """Whether the file holds a NUL byte anywhere (a scan at disk speed, before DuckDB)."""
+    with open(path, "rb") as f:
+        while block := f.read(chunk):
+            if b"\0" in block:
+                return True
+    return False
+
+
+def copy_to_store(
+    con: duckdb.DuckDBPyConnection, store: StoreWriter, part: str, name: str = "out"
+) -> None:
+    """Write the tables :func:`read_qut` left in ``con`` into ``store`` as part ``part``."""
+    for table in ("actions", "accounts"):
+        target = store.part_path(table, part)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.tmp")
+        con.execute(f"COPY {name}_{table} TO '{sql_path(tmp)}' (FORMAT parquet, COMPRESSION zstd)")
+        tmp.replace(target)
+    for table in ("pages", "admins"):
+        store.part_path(table, part).unlink(missing_ok=True)
+    store.note_dataset()

@@ -162,6 +162,11 @@ def page_row(page: Props, seq: int) -> dict[str, Any]:
     }
 
 
+def sql_path(path: Path) -> str:
+    """``path`` inside a DuckDB string literal (``COPY ... TO`` takes no parameter)."""
+    return str(path).replace("'", "''")
+
+
 def write_part(path: Path, schema: pa.Schema, rows: list[dict[str, Any]]) -> None:
     """Write ``rows`` as one Parquet file at ``path``, atomically."""
     path.parent.mkdir(parents=True, exist_ok=True)

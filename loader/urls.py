@@ -8,6 +8,7 @@ slash dropped from non-root paths. The domain is the host without a leading ``ww
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 TRACKING_PARAMS = frozenset(
@@ -46,7 +47,12 @@ def normalise_url(raw: str) -> str | None:
     return urlunsplit((scheme, netloc, path, query, ""))
 
 
+#: The host of a URL in normal form (lower case, no user part), read without urlsplit.
+_PLAIN_HOST = re.compile(r"https?://([a-z0-9.-]+)(?::[0-9]*)?(?:[/?#]|$)")
+
+
 def domain_of(url: str) -> str:
     """Host of a normalised URL without ``www.``."""
-    host = urlsplit(url).hostname or ""
+    plain = _PLAIN_HOST.match(url)
+    host = plain.group(1) if plain else (urlsplit(url).hostname or "")
     return host[4:] if host.startswith("www.") else host

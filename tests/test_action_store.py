@@ -15,7 +15,8 @@ import duckdb
 import pytest
 import query_world
 
-from analytics.detect import DetectParams, detect, detect_files
+from analytics.detect import DetectParams, detect
+from analytics.fromfiles import detect_files
 from analytics.store import StoreReader, build_from_graph, ensure_store
 from cibgraph.graph import Graph
 from loader import load
@@ -103,9 +104,7 @@ def test_detect_from_files_equals_detect_on_the_graph(world, tmp_path: Path) -> 
     clusters = lambda r: sorted(sorted(m) for m in r.members.values())  # noqa: E731
     assert clusters(from_files) == clusters(on_graph)
     flagged = lambda r: sorted(sorted(r.members[c.index]) for c in r.flagged)  # noqa: E731
-    assert flagged(from_files) == flagged(on_graph) == [
-        ["twitter:c1", "twitter:c2", "twitter:c3"]
-    ]
+    assert flagged(from_files) == flagged(on_graph) == [["twitter:c1", "twitter:c2", "twitter:c3"]]
     assert [c.score for c in from_files.clusters] == [c.score for c in on_graph.clusters]
 
 

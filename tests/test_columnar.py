@@ -179,3 +179,86 @@ def test_urls_the_fast_path_keeps_are_already_normal(scheme, host, segments) -> 
     url = f"{scheme}://{host}/" + "/".join(segments)
     if re.match(_NORMAL_URL, url):
         assert normalise_url(url) == url
+
+
+def _coordinated_rows(start: int, burst_of: int = 4, bursts: int = 3) -> list[list[str]]:
+    """Accounts c1..c4 repost and link the same things within seconds, three times over;
+    o1 and o2 post the same link hours apart (no edge)."""
+    rows, n = [], start
+    for b in range(bursts):
+        t0 = 1565690400 + b * 3600
+        rows.append([str(n), "s1", "source", "", "", f"original {b}", str(t0), ""])
+        original = n
+        n += 1
+        for i in range(1, burst_of + 1):
+            rows.append([str(n), f"c{i}", f"core{i}", str(original), "", "RT", str(t0 + i), ""])
+            rows.append(
+                [
+                    str(n + 1),
+                    f"c{i}",
+                    f"core{i}",
+                    "",
+                    "",
+                    f"look {b}",
+                    str(t0 + 10 + i),
+                    f"https://hk.example/story{b}",
+                ]
+            )
+            n += 2
+    rows.append(
+        [str(n), "o1", "other1", "", "", "old link", "1565600000", "https://hk.example/story0"]
+    )
+    rows.append(
+        [str(n + 1), "o2", "other2", "", "", "old link", "1565700000", "https://hk.example/story0"]
+    )
+    return rows
+
+
+def test_detect_from_files_in_memory_equals_the_row_parser(tmp_path: Path, monkeypatch) -> None:
+    """``detect FILES`` on clean QUT files reads them in memory (no row parser at all); its
+    edges, clusters, scores and kept store equal the row parser's, also when a later file
+    repeats a post of an earlier one (the later row wins, as in a store)."""
+    import analytics.fromfiles as fromfiles
+    from analytics.detect import DetectParams
+
+    first = _write(tmp_path / "a.csv", _coordinated_rows(100))
+    again = _coordinated_rows(100)[:1]
+    again[0][6] = "1565690405"  # post 100 again, later and moved
+    second = _write(tmp_path / "b.csv", [*again, *_coordinated_rows(500)])
+    params = DetectParams(signals=("repost", "url"), min_size=3)
+
+    def no_row_parser(*_a, **_k):
+        raise AssertionError("the row parser ran")
+
+    with monkeypatch.context() as m:
+        m.setattr(fromfiles, "load", no_row_parser)
+        fast, report = fromfiles.detect_files(
+            [first, second], params, out_dir=tmp_path / "fast", keep_store=True
+        )
+    assert report.loaded == 29 + 1 + 29 and report.rejected == 0
+    monkeypatch.setattr(columnar, "FORMATS", ())
+    slow, _ = fromfiles.detect_files(
+        [first, second], params, out_dir=tmp_path / "slow", keep_store=True
+    )
+    edges = lambda r: {e.signal: e.as_dict(r.actions.actors.values) for e in r.edge_lists}  # noqa: E731
+    assert edges(fast) == edges(slow)
+    assert edges(fast)["repost"][("twitter:c1", "twitter:c2")] == 6
+    clusters = lambda r: sorted(sorted(m) for m in r.members.values())  # noqa: E731
+    assert clusters(fast) == clusters(slow) == [[f"twitter:c{i}" for i in range(1, 5)]]
+    assert [c.score for c in fast.clusters] == [c.score for c in slow.clusters]
+    assert _store_rows(tmp_path / "fast" / "store", SIGNALS) == _store_rows(
+        tmp_path / "slow" / "store", SIGNALS
+    )
+
+
+def test_detect_from_files_keeps_no_store_unless_asked(tmp_path: Path, monkeypatch) -> None:
+    import analytics.fromfiles as fromfiles
+    from analytics.detect import DetectParams
+
+    path = _write(tmp_path / "a.csv", _coordinated_rows(100))
+    params = DetectParams(signals=("repost",))
+    fromfiles.detect_files([path], params, out_dir=tmp_path / "fast")
+    monkeypatch.setattr(columnar, "FORMATS", ())
+    fromfiles.detect_files([path], params, out_dir=tmp_path / "slow")
+    for out in ("fast", "slow"):
+        assert sorted(p.name for p in (tmp_path / out).iterdir()) == ["load"]

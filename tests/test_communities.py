@@ -22,7 +22,7 @@ def planted(
             if rng.random() < (p_in if a // size == b // size else p_out):
                 u.append(a)
                 v.append(b)
-    graph = Graph(np.asarray(u), np.asarray(v), np.ones(len(u)), [{} for _ in u])
+    graph = Graph(np.asarray(u), np.asarray(v), np.ones(len(u)))
     return graph, [i // size for i in range(n)]
 
 
@@ -48,7 +48,7 @@ def test_engines_agree_with_each_other_and_are_deterministic() -> None:
 
 
 def test_largest_community_is_index_zero() -> None:
-    graph = Graph(np.asarray([0, 0, 1, 10]), np.asarray([1, 2, 2, 11]), np.ones(4), [{}] * 4)
+    graph = Graph(np.asarray([0, 0, 1, 10]), np.asarray([1, 2, 2, 11]), np.ones(4))
     found = communities(graph, "igraph")
     assert found[0] == found[1] == found[2] == 0 and found[10] == found[11] == 1
 

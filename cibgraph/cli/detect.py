@@ -11,7 +11,8 @@ from rich.console import Console
 
 from analytics.actions import SIGNALS
 from analytics.communities import ENGINES
-from analytics.detect import DEFAULT_SIGNALS, DetectParams, detect, detect_files
+from analytics.detect import DEFAULT_SIGNALS, DetectParams, detect
+from analytics.fromfiles import detect_files
 from analytics.outputs import write_clusters, write_edges_csv
 from cibgraph.cli.common import settings_from
 from cibgraph.output import print_table
@@ -95,7 +96,13 @@ from cibgraph.output import print_table
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder for clusters.csv, members.csv and result.json (with PATHS default: "
-    "./cibgraph-detect/<name>; it also holds the action store and the parse's rejects).",
+    "./cibgraph-detect/<name>; it also holds the parse's rejects).",
+)
+@click.option(
+    "--keep-store",
+    is_flag=True,
+    help="With PATHS: also keep the parsed actions as an action store (Parquet) in "
+    "OUT/store, to read with DuckDB, polars or pandas.",
 )
 @click.option(
     "--input-format",
@@ -131,6 +138,7 @@ def detect_cmd(
     out_dir: Path | None,
     input_format: str | None,
     platform: str,
+    keep_store: bool,
     top: int,
     fmt: str,
 ) -> None:
@@ -148,6 +156,7 @@ def detect_cmd(
       cibgraph detect --no-write --format json
       cibgraph detect messages.csv --signals repost,url --edges-out edges.csv
       cibgraph detect data/china_082019/ --out triage/ --max-actors none
+      cibgraph detect messages.csv --keep-store --out triage/   # + triage/store/*.parquet
     """
     params = DetectParams(
         signals=tuple(s.strip() for s in signals.split(",") if s.strip()),
@@ -174,6 +183,7 @@ def detect_cmd(
             out_dir=out_dir,
             format=input_format,
             platform=platform,
+            keep_store=keep_store,
             progress=say,
         )
         if report.rejected:
