@@ -131,10 +131,11 @@ GDS_CYPHER = (
     "{undirectedRelationshipTypes: ['*']}) AS g "
     "RETURN g.graphName AS graphName"
 )
+#: gds.louvain takes no random seed (the server refuses ``randomSeed``); with one thread it
+#: visits the nodes in the same order every time, so the result is the same run to run.
 GDS_LOUVAIN_CYPHER = (
-    "CALL gds.louvain.stream($name, {relationshipWeightProperty: 'weight', "
-    "randomSeed: $seed, concurrency: 1}) YIELD nodeId, communityId "
-    "RETURN nodeId, communityId"
+    "CALL gds.louvain.stream($name, {relationshipWeightProperty: 'weight', concurrency: 1}) "
+    "YIELD nodeId, communityId RETURN nodeId, communityId"
 )
 GDS_DROP_CYPHER = "CALL gds.graph.drop($name, false) YIELD graphName RETURN graphName"
 GDS_VERSION_CYPHER = "RETURN gds.version() AS version"
@@ -150,7 +151,8 @@ def gds_available(db: object) -> bool:
 
 def _gds(graph: CoGraph, resolution: float, seed: int, db: object | None) -> dict[int, int]:
     """Neo4j GDS Louvain on an anonymous projection of the coordination graph. GDS
-    Louvain has no resolution parameter; a resolution other than 1.0 is refused."""
+    Louvain has no resolution parameter (a resolution other than 1.0 is refused) and no
+    seed (``seed`` only names the projection; one thread keeps it deterministic)."""
     if db is None or not gds_available(db):
         raise EngineUnavailable(
             "engine gds needs a Neo4j server with the Graph Data Science "
@@ -165,7 +167,7 @@ def _gds(graph: CoGraph, resolution: float, seed: int, db: object | None) -> dic
     name = f"cibgraph-{seed}-{len(edges)}"
     db.execute(GDS_CYPHER, {"name": name, "edges": edges})  # type: ignore[attr-defined]
     try:
-        rows = db.execute(GDS_LOUVAIN_CYPHER, {"name": name, "seed": seed})  # type: ignore[attr-defined]
+        rows = db.execute(GDS_LOUVAIN_CYPHER, {"name": name})  # type: ignore[attr-defined]
     finally:
         db.execute(GDS_DROP_CYPHER, {"name": name})  # type: ignore[attr-defined]
     # with integer ids in the projection, nodeId in the stream is that integer (actor code)

@@ -325,8 +325,11 @@ def connect(settings: Settings | None = None) -> Iterator[Graph]:
     if server is not None:
         reader = (READER_USER, server.reader_password())
         read_driver = GraphDatabase.driver(uri, auth=reader, max_transaction_retry_time=retry)
+    # Neo4j's notifications ("this label does not exist yet" on an empty database) are for
+    # people writing queries in Browser; the driver would log each as a warning.
+    quiet = {} if settings.embedded else {"notifications_min_severity": "OFF"}
     graph = Graph(
-        GraphDatabase.driver(uri, auth=auth, max_transaction_retry_time=retry),
+        GraphDatabase.driver(uri, auth=auth, max_transaction_retry_time=retry, **quiet),
         uri=uri,
         database=database,
         server=server,

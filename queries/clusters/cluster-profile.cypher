@@ -44,7 +44,8 @@ CALL (members) {
 }
 CALL (k) {
   MATCH (k)-[link:RUNS|AMPLIFIES]->(page:Page)
-  RETURN collect({page: page.name, link: type(link)}) AS pages
+  WITH page, type(link) AS link ORDER BY link DESC, page.name
+  RETURN collect({page: page.name, link: link}) AS pages
 }
 CALL (members) {
   UNWIND members AS m

@@ -19,8 +19,11 @@
 MATCH (a:Account)-[:POSTED]->(p:Post)
 WHERE p.text IS NOT NULL AND coalesce(p.is_repost, false) = false
   AND size(trim(p.text)) >= $min_length
-WITH toLower(trim(p.text)) AS text, collect(DISTINCT a.handle) AS accounts,
-     count(p) AS posts, min(p.ts) AS first_ts, max(p.ts) AS last_ts
+WITH toLower(trim(p.text)) AS text, a, count(p) AS posts, min(p.ts) AS first_ts,
+     max(p.ts) AS last_ts
+ORDER BY a.handle
+WITH text, collect(a.handle) AS accounts, sum(posts) AS posts, min(first_ts) AS first_ts,
+     max(last_ts) AS last_ts
 WHERE size(accounts) >= $min_accounts
 RETURN text, size(accounts) AS account_count, accounts[..25] AS accounts, posts,
        last_ts - first_ts AS spread_seconds

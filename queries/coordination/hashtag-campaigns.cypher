@@ -17,7 +17,7 @@
 // :params {min_uses: 5, top_accounts: 3, min_top_share: 0.8}
 MATCH (a:Account)-[:POSTED]->(p:Post)-[:TAGS]->(h:Hashtag)
 WITH h, a, count(p) AS uses
-ORDER BY uses DESC
+ORDER BY uses DESC, a.handle
 WITH h, collect({account: a.handle, uses: uses}) AS users, sum(uses) AS total
 WHERE total >= $min_uses
 WITH h, users, total,
@@ -26,7 +26,7 @@ WITH h, users, total, toFloat(top_uses) / total AS top_share
 WHERE top_share >= $min_top_share
 MATCH (h)<-[:TAGS]-(p:Post)
 WITH h, users, total, top_share, date(p.created_at) AS day, count(*) AS per_day
-ORDER BY per_day DESC
+ORDER BY per_day DESC, day
 WITH h, users, total, top_share, collect({day: toString(day), uses: per_day})[0] AS peak
 RETURN '#' + h.tag AS hashtag, total AS uses, size(users) AS accounts,
        round(top_share, 3) AS top_share, [u IN users[..$top_accounts] | u.account] AS top,
