@@ -1,13 +1,17 @@
-"""Load throughput: posts/s (with all their relationships) into the embedded database,
-and parse-only throughput of the same file.
+"""Load throughput: posts/s (with all their relationships) into the embedded database and
+into Neo4j, by the transactional route and the bulk route, and parse-only throughput.
 
-    python benchmarks/load_speed.py --posts 200000 [--batch-size 5000] [--format twitter]
+    python benchmarks/load_speed.py --posts 200000 [--batch-size 5000] [--no-neo4j]
 
 Generates a Twitter IO archive tweets file (the heaviest real layout: author, hashtags,
 URLs, mentions, retweets) of N posts in a temporary directory, measures
-1. parse only (read + validate + normalise + batch; no graph), and
-2. a full load into a fresh embedded server (then stops it),
-and prints both rates and what the graph holds. Figures go to the README.
+1. parse only (read + validate + normalise + batch; no graph),
+2. a full load into a fresh embedded server (cold start to Bolt ready, then the load),
+3. with a local Neo4j (``scripts/neo4j-local``, its jars resolved; skipped with
+   ``--no-neo4j``): cold start to Bolt ready, the same load into it, and the bulk route
+   (``load --bulk-csv`` + ``neo4j-admin database import full`` into a second, stopped
+   server) with each part timed,
+and prints the rates and what each graph holds. Figures go to the README.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import csv
 import os
 import platform
 import random
+import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -78,6 +83,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=100_000)
     parser.add_argument("--batch-size", type=int, default=5000)
+    parser.add_argument(
+        "--no-neo4j", action="store_true", help="embedded only (no local Neo4j runs)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -100,24 +108,99 @@ def main() -> None:
 
         settings = Settings(data_dir=work / "db")
         server = EmbeddedServer(settings.data_dir)
+        t = time.perf_counter()
         server.start(detached=True)
+        print(f"embedded server: cold start to Bolt ready {time.perf_counter() - t:.1f} s")
         try:
             with connect(settings) as graph:
-                t = time.perf_counter()
-                report = load(
-                    [data], graph=graph, report_dir=work / "load", batch_size=args.batch_size
-                )
-                load_s = time.perf_counter() - t
-                nodes = {k: v for k, v in label_counts(graph).items() if v}
-                rels = {k: v for k, v in rel_counts(graph).items() if v}
+                _timed_load(graph, data, work / "load", args.batch_size, "embedded")
         finally:
             server.stop()
-        print(
-            f"load: {report.loaded:,} posts in {load_s:.1f} s = "
-            f"{report.loaded / load_s:,.0f} posts/s (batch {args.batch_size})"
+        if not args.no_neo4j:
+            _neo4j(data, work, args.batch_size)
+
+
+def _timed_load(graph, data: Path, report_dir: Path, batch_size: int, label: str) -> None:  # type: ignore[no-untyped-def]
+    t = time.perf_counter()
+    report = load([data], graph=graph, report_dir=report_dir, batch_size=batch_size)
+    load_s = time.perf_counter() - t
+    nodes = {k: v for k, v in label_counts(graph).items() if v}
+    rels = {k: v for k, v in rel_counts(graph).items() if v}
+    print(
+        f"load into {label}: {report.loaded:,} posts in {load_s:.1f} s = "
+        f"{report.loaded / load_s:,.0f} posts/s (batch {batch_size})"
+    )
+    print(f"  graph: nodes {nodes}")
+    print(f"         relationships {rels} = {sum(rels.values()):,}")
+
+
+LOCAL = Path(__file__).resolve().parents[1] / "scripts" / "neo4j-local"
+
+
+def _local(*args: str, cwd: Path | None = None) -> str:
+    done = subprocess.run([str(LOCAL), *args], capture_output=True, text=True, cwd=cwd)
+    if done.returncode:
+        raise SystemExit(f"scripts/neo4j-local {args[0]} failed: {done.stderr.strip()[-500:]}")
+    return done.stdout
+
+
+def _exports(text: str) -> dict[str, str]:
+    return dict(
+        line.removeprefix("export ").split("=", 1)
+        for line in text.splitlines()
+        if line.startswith("export ")
+    )
+
+
+def _neo4j(data: Path, work: Path, batch_size: int) -> None:
+    """The transactional and the bulk route into a local Neo4j 5.26 (two fresh servers)."""
+    home = work / "neo4j"
+    t = time.perf_counter()
+    exports = _exports(_local("start", str(home)))
+    print(f"neo4j (local, APOC+GDS): cold start to Bolt ready {time.perf_counter() - t:.1f} s")
+    try:
+        settings = Settings(
+            uri=exports["CIBGRAPH_URI"],
+            user="neo4j",
+            password=Path(exports["CIBGRAPH_PASSWORD_FILE"]).read_text().strip(),
+            data_dir=work / "neo4j-cibgraph",
         )
-        print(f"graph: nodes {nodes}")
-        print(f"       relationships {rels} = {sum(rels.values()):,}")
+        with connect(settings) as graph:
+            _timed_load(graph, data, work / "load-neo4j", batch_size, "neo4j (transactional)")
+    finally:
+        _local("stop", str(home))
+
+    bulk_home, bulk = work / "neo4j-bulk", work / "bulk"
+    _local("start", str(bulk_home))  # the conf and the password, then stopped for the import
+    _local("stop", str(bulk_home))
+    t = time.perf_counter()
+    report = load([data], bulk_csv=bulk, report_dir=work / "bulk-report", batch_size=batch_size)
+    files_s = time.perf_counter() - t
+    t = time.perf_counter()
+    _local(
+        "admin", str(bulk_home), "database", "import", "full", "neo4j",
+        "--overwrite-destination=true", *report.bulk_args, cwd=bulk,
+    )  # fmt: skip
+    import_s = time.perf_counter() - t
+    total = files_s + import_s
+    print(
+        f"bulk route into neo4j: {report.loaded:,} posts: load --bulk-csv {files_s:.1f} s + "
+        f"neo4j-admin import {import_s:.1f} s = {total:.1f} s "
+        f"= {report.loaded / total:,.0f} posts/s"
+    )
+    exports = _exports(_local("start", str(bulk_home)))
+    try:
+        settings = Settings(
+            uri=exports["CIBGRAPH_URI"],
+            user="neo4j",
+            password=Path(exports["CIBGRAPH_PASSWORD_FILE"]).read_text().strip(),
+            data_dir=work / "neo4j-bulk-cibgraph",
+        )
+        with connect(settings) as graph:
+            rels = {k: v for k, v in rel_counts(graph).items() if v}
+            print(f"  imported graph: relationships {rels} = {sum(rels.values()):,}")
+    finally:
+        _local("stop", str(bulk_home))
 
 
 if __name__ == "__main__":

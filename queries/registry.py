@@ -363,6 +363,13 @@ def markdown(queries: Iterable[StoredQuery]) -> str:
         "`cibgraph query show NAME`, or paste the file into Neo4j Browser after setting its "
         "parameters (`:params {...}` line in the file).",
         "",
+        "In Neo4j Browser (here the one the local Neo4j of `scripts/neo4j-local` serves): "
+        "the `:param` line of `shared-page-admins`, then its statement, on the test suite's "
+        "hand-built world. The test suite does exactly this in headless Chromium "
+        "(`tests/test_browser.py`) and checks the five admins' rows.",
+        "",
+        "![shared-page-admins in Neo4j Browser](img/neo4j-browser-shared-page-admins.png)",
+        "",
         "| name | category | mode | title |",
         "| --- | --- | --- | --- |",
     ]

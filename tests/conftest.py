@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers import cli_environment
 
 from cibgraph.embedded import EmbeddedServer
 from cibgraph.graph import Graph, connect
@@ -71,17 +72,7 @@ def graph(session_graph: Graph) -> Graph:
 @pytest.fixture
 def cli_env(settings: Settings) -> dict[str, str]:
     """Environment for running the ``cibgraph`` CLI against the session's server."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CIBGRAPH_")}
-    if settings.embedded:
-        env["CIBGRAPH_DATA_DIR"] = str(settings.data_dir)
-    else:
-        env["CIBGRAPH_URI"] = str(settings.uri)
-        env["CIBGRAPH_USER"] = settings.user
-        if settings.password:
-            env["CIBGRAPH_PASSWORD"] = settings.password
-        if settings.database:
-            env["CIBGRAPH_DATABASE"] = settings.database
-    return env
+    return cli_environment(settings)
 
 
 @pytest.fixture

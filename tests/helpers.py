@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 CLI = [sys.executable, "-m", "cibgraph.cli"]
 
@@ -98,3 +99,19 @@ def screenshot(html: Path, png: Path, profile: Path, size: str = "1280,2000") ->
     )
     if not png.exists():
         raise RuntimeError(f"chromium wrote no screenshot:\n{proc.stderr[-2000:]}")
+
+
+def cli_environment(settings: Any) -> dict[str, str]:
+    """Environment for running the ``cibgraph`` CLI against the server of ``settings``
+    (the embedded server's data directory, or a Neo4j's URI and credentials)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CIBGRAPH_")}
+    if settings.embedded:
+        env["CIBGRAPH_DATA_DIR"] = str(settings.data_dir)
+    else:
+        env["CIBGRAPH_URI"] = str(settings.uri)
+        env["CIBGRAPH_USER"] = settings.user
+        if settings.password:
+            env["CIBGRAPH_PASSWORD"] = settings.password
+        if settings.database:
+            env["CIBGRAPH_DATABASE"] = settings.database
+    return env

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from helpers import chromium, run_cli, screenshot
+from helpers import chromium, cli_environment, run_cli, screenshot
 
 from cibgraph.graph import Graph
 from cibgraph.investigation import INVESTIGATIONS_DIR
@@ -27,8 +27,7 @@ def demo(
 ) -> tuple[Path, Path]:  # type: ignore[no-untyped-def]
     session_graph.execute("MATCH (n) DETACH DELETE n")
     root = tmp_path_factory.mktemp("e2e")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CIBGRAPH_")}
-    env["CIBGRAPH_DATA_DIR"] = str(settings.data_dir)
+    env = cli_environment(settings)
     data, out = root / "hk", root / "report"
     run_cli("demo", "generate", str(data), "--scale", "tiny", "--seed", "42", env=env)
     proc = run_cli(
@@ -46,7 +45,6 @@ def demo(
     return data, out
 
 
-@pytest.mark.embedded_only
 def test_report_names_the_fake_pages_their_admins_and_the_core(demo) -> None:  # type: ignore[no-untyped-def]
     data, out = demo
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
@@ -78,7 +76,6 @@ def test_report_names_the_fake_pages_their_admins_and_the_core(demo) -> None:  #
     assert (out / "report.md").read_text(encoding="utf-8").startswith("# hong-kong-2019")
 
 
-@pytest.mark.embedded_only
 def test_gephi_snapshots_validate_and_hold_the_flagged_clusters(demo) -> None:  # type: ignore[no-untyped-def]
     import networkx as nx
     from lxml import etree
@@ -96,7 +93,6 @@ def test_gephi_snapshots_validate_and_hold_the_flagged_clusters(demo) -> None:  
     assert flagged <= in_snapshot
 
 
-@pytest.mark.embedded_only
 @pytest.mark.skipif(
     chromium() is None and not os.environ.get("CI"),
     reason="chromium is not installed (CI installs it)",
