@@ -9,9 +9,10 @@ record is one the row parser would load unchanged, and otherwise returns None so
 caller uses the row parser (which names file, line and field for every reject).
 
 What it checks: ids as ``clean_id`` accepts them, times as ``float()`` reads them, no NUL
-byte in the file, no field over the size limit (in bytes, which bounds the row parser's
-characters), no duplicate post ids, one username per user, and a column count DuckDB's
-strict CSV mode accepts.
+byte in the file, no field or record over the size limits (in bytes, which bounds the row
+parser's characters), no multi-line field near the row parser's line limit or with a line
+that could read as a row (an unclosed quote), no duplicate post ids, one username per
+user, and a column count DuckDB's strict CSV mode accepts.
 
 Derived columns the row parser computes in Python are left null here and derived when
 read, only if a signal needs them (:mod:`analytics.store`): ``text_key`` (normalised text)
@@ -27,7 +28,8 @@ from pathlib import Path
 import duckdb
 
 from loader.formats.common import MAX_FIELD_CHARS
-from loader.reader import read_header
+from loader.formats.qut import COLUMNS as QUT_COLUMNS
+from loader.reader import MAX_RECORD_CHARS, MAX_RECORD_LINES, read_header
 from loader.store import StoreWriter, sql_path
 from loader.urls import domain_of, normalise_url
 
@@ -69,19 +71,28 @@ _TS_OK = (
 )
 # Ids, names and times lose their spaces (DuckDB's trim); any other white space left at
 # either end sends the file to the row parser, whose str.strip() is the definition.
-_READ_QUT_SQL = """
+_READ_QUT_SQL = f"""
 CREATE OR REPLACE TEMP TABLE raw AS
 SELECT trim(column0) AS message_id, trim(column1) AS user_id,
        trim(column2) AS username, trim(column3) AS repost_id,
        trim(column4) AS reply_id, column5 AS message,
        trim(column6) AS ts_raw, column7 AS urls,
        greatest(strlen(column0), strlen(column1), strlen(column2), strlen(column3),
-                strlen(column4), strlen(column5), strlen(column6), strlen(column7)) AS widest
+                strlen(column4), strlen(column5), strlen(column6), strlen(column7)) AS widest,
+       CASE WHEN widest > {MAX_RECORD_CHARS // 8} -- else 8 fields are within the limit
+            THEN coalesce(strlen(column0), 0) + coalesce(strlen(column1), 0)
+                 + coalesce(strlen(column2), 0) + coalesce(strlen(column3), 0)
+                 + coalesce(strlen(column4), 0) + coalesce(strlen(column5), 0)
+                 + coalesce(strlen(column6), 0) + coalesce(strlen(column7), 0) END AS total_chars,
+       CASE WHEN contains(column5, chr(10)) OR contains(column5, chr(13))
+                 OR contains(column2, chr(10)) OR contains(column2, chr(13))
+                 OR contains(column7, chr(10)) OR contains(column7, chr(13))
+            THEN concat_ws(chr(10), column2, column5, column7) END AS multiline
 FROM read_csv($path, header = true, all_varchar = true, auto_detect = false,
               delim = $delim, quote = '"', escape = '"', strict_mode = true,
-              columns = {'column0': 'VARCHAR', 'column1': 'VARCHAR', 'column2': 'VARCHAR',
+              columns = {{'column0': 'VARCHAR', 'column1': 'VARCHAR', 'column2': 'VARCHAR',
                          'column3': 'VARCHAR', 'column4': 'VARCHAR', 'column5': 'VARCHAR',
-                         'column6': 'VARCHAR', 'column7': 'VARCHAR'})
+                         'column6': 'VARCHAR', 'column7': 'VARCHAR'}})
 """
 _CHECK_SQL = f"""
 SELECT count(*) AS records,
@@ -91,6 +102,11 @@ SELECT count(*) AS records,
         AND {_TS_OK}
         AND NOT regexp_matches(coalesce(username, ''), '^{_PY_SPACE_CLASS}|{_PY_SPACE_CLASS}$')
         AND coalesce(widest, 0) <= {MAX_FIELD_CHARS}
+        AND coalesce(total_chars, 0) <= {MAX_RECORD_CHARS}
+        AND (multiline IS NULL OR (
+            strlen(multiline) - strlen(regexp_replace(multiline, '[\r\n]', '', 'g'))
+                < {MAX_RECORD_LINES - 2}
+            AND NOT regexp_matches(multiline, '[\r\n]([^\r\n]*[,;\t]){{{len(QUT_COLUMNS) - 1}}}')))
        ), false)) AS bad,
        count(*) - count(DISTINCT message_id) AS duplicate_posts
 FROM raw

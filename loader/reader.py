@@ -39,9 +39,88 @@ def sniff_delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _lines(handle: Any) -> Iterator[str]:
-    for line in handle:
-        yield line.replace("\0", _NUL_MARK) if "\0" in line else line
+#: A record (its quoted fields) may span at most this many physical lines; longer, and it
+#: is an unclosed quote swallowing the rows after it (real posts with line breaks stay far
+#: below: a tweet has at most 280 characters, and 100 lines of a Facebook post are rare).
+MAX_RECORD_LINES = 100
+#: ... and at most this many characters (every field is held to MAX_FIELD_CHARS after it).
+MAX_RECORD_CHARS = 4 * MAX_FIELD_CHARS
+#: A multi-line record holding this many lines that read as whole rows of the file is an
+#: unclosed quote too, however short.
+MAX_ROW_LIKE_LINES = 3
+
+
+class _Runaway(Exception):
+    """A record ran past MAX_RECORD_LINES or MAX_RECORD_CHARS; the lines were skipped."""
+
+    def __init__(self, first: int, last: int, reason: str) -> None:
+        super().__init__(reason)
+        self.first, self.last, self.reason = first, last, reason
+
+
+class _Lines:
+    """The physical lines of a CSV file for :mod:`csv`, numbered, NULs marked, and with
+    each record held to MAX_RECORD_LINES and MAX_RECORD_CHARS. A record that runs over
+    is skipped here to its real end (the quote state is followed as :mod:`csv` follows
+    it: fields quoted with ``"``, quotes doubled inside them), so nothing inside the
+    runaway field is ever read as a row; ``csv`` then starts afresh on the next line."""
+
+    def __init__(self, handle: Any, delimiter: str) -> None:
+        self.handle = handle
+        self.delimiter = delimiter
+        self.number = 0  # physical lines handed out or skipped so far
+        self.first = 1  # first physical line of the record being read
+        self.count = 0
+        self.chars = 0
+
+    def start_record(self) -> None:
+        self.first, self.count, self.chars = self.number + 1, 0, 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.handle)
+        self.number += 1
+        self.count += 1
+        self.chars += len(line)
+        if self.count > MAX_RECORD_LINES or self.chars > MAX_RECORD_CHARS:
+            what = (
+                f"more than {MAX_RECORD_LINES} lines"
+                if self.count > MAX_RECORD_LINES
+                else f"more than {MAX_RECORD_CHARS:,} characters"
+            )
+            self._skip(line, inside=self.count > 1)
+            raise _Runaway(self.first, self.number, what)
+        return line.replace("\0", _NUL_MARK) if "\0" in line else line
+
+    def _skip(self, line: str, *, inside: bool) -> None:
+        """Consume lines from ``line`` to the end of its record. ``inside``: the line
+        starts inside a quoted field (the record began on an earlier line)."""
+        state = "quoted" if inside else "start"  # start (of a field), field, quoted, quote
+        while True:
+            for ch in line:
+                if state == "quoted":
+                    state = "quote" if ch == '"' else "quoted"
+                    continue
+                if state == "quote":  # a quote inside a quoted field: doubled, or the end
+                    if ch == '"':
+                        state = "quoted"
+                        continue
+                    state = "field"
+                if ch in "\r\n":
+                    return
+                if ch == self.delimiter:
+                    state = "start"
+                elif state == "start":
+                    state = "quoted" if ch == '"' else "field"
+            if state == "quote":  # the field closed at the end of the file's last line
+                return
+            nxt = next(self.handle, None)
+            if nxt is None:
+                return
+            self.number += 1
+            line = nxt
 
 
 def read_header(path: Path) -> tuple[list[str], str]:
@@ -60,23 +139,34 @@ def read_csv(path: Path, *, skip: int = 0) -> Iterator[Record | Reject]:
     width = len(header)
     name = str(path)
     with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as f:
-        reader = csv.reader(_lines(f), delimiter=delimiter)
+        lines = _Lines(f, delimiter)
+        reader = csv.reader(lines, delimiter=delimiter)
         next(reader, None)
-        previous_end = reader.line_num
         index = 0
         while True:
-            start = previous_end + 1
+            lines.start_record()
             try:
                 values = next(reader)
             except StopIteration:
                 return
-            except csv.Error as exc:
-                previous_end = reader.line_num
+            except _Runaway as runaway:
                 index += 1
                 if index > skip:
-                    yield Reject(name, start, "", f"unreadable CSV: {exc}")
+                    yield Reject(
+                        name,
+                        runaway.first,
+                        "",
+                        f"lines {runaway.first}-{runaway.last}: a quoted field runs over "
+                        f"{runaway.reason} (an unclosed quote?); none of these lines was "
+                        "read as a record",
+                    )
                 continue
-            previous_end = reader.line_num
+            except csv.Error as exc:
+                index += 1
+                if index > skip:
+                    yield Reject(name, lines.first, "", f"unreadable CSV: {exc}")
+                continue
+            start, end = lines.first, lines.number
             if not values:  # blank line
                 continue
             index += 1
@@ -88,11 +178,36 @@ def read_csv(path: Path, *, skip: int = 0) -> Iterator[Record | Reject]:
                     name, start, "", f"expected {width} columns, got {len(values)}", _printable(raw)
                 )
                 continue
+            if end > start:
+                row_like = _row_like_lines(values, delimiter, width)
+                if row_like >= MAX_ROW_LIKE_LINES:
+                    yield Reject(
+                        name,
+                        start,
+                        "",
+                        f"lines {start}-{end}: a quoted field holds {row_like} lines that read "
+                        "as whole rows of this file (an unclosed quote?); none of them was read "
+                        "as a record",
+                        _printable(raw),
+                    )
+                    continue
             problem = _check_fields(header, values)
             if problem:
                 yield Reject(name, start, problem[0], problem[1], _printable(raw))
                 continue
             yield Record(start, dict(zip(header, values, strict=True)), raw)
+
+
+def _row_like_lines(values: list[str], delimiter: str, width: int) -> int:
+    """How many lines inside the record's multi-line fields split into ``width`` fields."""
+    found = 0
+    for value in values:
+        if "\n" in value or "\r" in value:
+            for line in value.splitlines()[1:]:
+                if line.count(delimiter) >= width - 1:
+                    parsed = next(csv.reader([line], delimiter=delimiter), [])
+                    found += len(parsed) == width
+    return found
 
 
 def _check_fields(header: list[str], values: list[str]) -> tuple[str, str] | None:

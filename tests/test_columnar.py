@@ -123,6 +123,12 @@ def test_fast_path_used_for_clean_files(tmp_path: Path) -> None:
     ("extra", "fast"),
     [
         (["8", "u1", "alice", "", "", "a clean extra row", "1565690460", ""], True),
+        (["20", "u1", "alice", "", "", "two lines,\nof text", "1565690460", ""], True),
+        (
+            ["21", "u1", "alice", "", "", "swallowed:\n22,u1,alice,,,x,1565690461,\n", "15", ""],
+            False,
+        ),
+        (["23", "u1", "alice", "", "", "many\n" * 120, "1565690460", ""], False),
         (
             ["17\xa0", "u1", "alice\u3000", "", "", "ids trimmed like str.strip", "15656904", ""],
             True,

@@ -73,3 +73,82 @@ def test_malformed_row_is_quarantined_and_not_written(
     # nothing from the bad row: no post, no account or url that only it would create
     assert graph.query("MATCH (p:Post) WHERE p.id = 'BADROW' RETURN p") == []
     assert graph.query("MATCH (a:Account) RETURN a.id AS id") == [{"id": "acc1"}]
+
+
+def _native_posts(path: Path, lines: list[str]) -> Path:
+    path.write_text(",".join(HEADER) + "\n" + "".join(lines), encoding="utf-8")
+    return path
+
+
+def _good(i: int) -> str:
+    return f"twitter,g{i},acc1,2019-08-13T10:00:00Z,fine,3,https://x.example/a\n"
+
+
+def _rejects(report) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    with open(report.rejects_file, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_an_unclosed_quote_does_not_swallow_the_rows_after_it(graph: Graph, tmp_path: Path) -> None:
+    """A text that opens a quote and never closes it (the column count is right) used to
+    take the next 100 rows into one field: now its lines are one reject with their range,
+    and the rows before and after the runaway are loaded."""
+    graph.execute("MATCH (n) DETACH DELETE n")
+    opened = 'twitter,BAD,acc1,2019-08-13T10:00:00Z,"never closed,3,https://x.example/a\n'
+    lines = [_good(0), opened] + [_good(i) for i in range(1, 101)]
+    report = load(
+        [_native_posts(tmp_path / "p.csv", lines)], graph=graph, report_dir=tmp_path / "r"
+    )
+    (reject,) = _rejects(report)
+    assert reject["line"] == "3" and "lines 3-" in reject["reason"]
+    assert "unclosed quote" in reject["reason"]
+    loaded = {r[0] for r in pairs(graph, "MATCH (p:Post) RETURN p.id")}
+    assert "BAD" not in loaded and "g0" in loaded
+    assert report.loaded + report.rejected == len(loaded) + 1
+
+
+def test_a_short_swallow_is_caught_by_the_rows_inside_it(graph: Graph, tmp_path: Path) -> None:
+    """Three rows swallowed by a quote that a later row's text closes: the multi-line field
+    holds whole rows, so the record is refused; real multi-line text still loads."""
+    graph.execute("MATCH (n) DETACH DELETE n")
+    lines = [
+        'twitter,ml,acc1,2019-08-13T10:00:00Z,"line one\nline two, with a comma\nthree",3,\n',
+        'twitter,BAD,acc1,2019-08-13T10:00:00Z,"opens here,3,https://x.example/a\n',
+        _good(1),
+        _good(2),
+        _good(3),
+        'twitter,g4,acc1,2019-08-13T10:00:00Z,closes" here,3,\n',
+        _good(5),
+    ]
+    report = load(
+        [_native_posts(tmp_path / "p.csv", lines)], graph=graph, report_dir=tmp_path / "r"
+    )
+    rejects = _rejects(report)
+    assert [r["line"] for r in rejects] == ["5"]
+    assert (
+        "lines 5-9" in rejects[0]["reason"]
+        and "3 lines that read as whole rows" in rejects[0]["reason"]
+    )
+    assert pairs(graph, "MATCH (p:Post) RETURN p.id") == {("ml",), ("g5",)}
+    (text,) = graph.query("MATCH (p:Post {id: 'ml'}) RETURN p.text AS t")
+    assert text["t"].count("\n") == 2
+
+
+def test_an_oversized_quoted_field_smuggles_no_rows(graph: Graph, tmp_path: Path) -> None:
+    """A quoted field far over the size limit, with lines inside that look like account
+    rows: one reject for all its lines, nothing inside loaded, the row after it loaded."""
+    graph.execute("MATCH (n) DETACH DELETE n")
+    inside = "".join(f"twitter,SMUGGLED{i},acc9,2019-08-13T10:00:00Z,x,1,\n" for i in range(5))
+    huge = "y" * 450_000
+    lines = [
+        _good(0),
+        f'twitter,BAD,acc1,2019-08-13T10:00:00Z,"{huge}\n{inside}{huge}",3,\n',
+        _good(1),
+    ]
+    report = load(
+        [_native_posts(tmp_path / "p.csv", lines)], graph=graph, report_dir=tmp_path / "r"
+    )
+    (reject,) = _rejects(report)
+    assert reject["line"] == "3" and "lines 3-9" in reject["reason"]
+    assert pairs(graph, "MATCH (p:Post) RETURN p.id") == {("g0",), ("g1",)}
+    assert graph.query("MATCH (a:Account {id: 'acc9'}) RETURN a") == []

@@ -21,11 +21,16 @@ MATCH (url:Url)
 WHERE count { (url)<-[:LINKS_TO]-(:Post) } <= $max_sharers
 MATCH (a:Account)-[:POSTED]->(p1:Post)-[:LINKS_TO]->(url)<-[:LINKS_TO]-(p2:Post)<-[:POSTED]-(b:Account)
 WHERE a.uid < b.uid AND abs(p1.ts - p2.ts) <= $window_seconds
-WITH a, b, url, min(abs(p1.ts - p2.ts)) AS gap
-ORDER BY url.url
-WITH a, b, count(url) AS shared_urls, min(gap) AS closest_seconds, collect(url.url) AS urls
+WITH a, b, count(DISTINCT url) AS shared_urls, min(abs(p1.ts - p2.ts)) AS closest_seconds,
+     collect(DISTINCT url.url) AS urls
 WHERE shared_urls >= $min_shared
-RETURN a.handle AS account_a, b.handle AS account_b, a.uid AS uid_a, b.uid AS uid_b,
-       shared_urls, closest_seconds, urls[..5] AS example_urls
-ORDER BY shared_urls DESC, closest_seconds, account_a, account_b
+WITH a, b, shared_urls, closest_seconds, urls
+ORDER BY shared_urls DESC, closest_seconds, a.handle, b.handle, a.uid, b.uid
 LIMIT $limit
+// example urls: the first five in order, so every server shows the same ones
+UNWIND urls AS u
+WITH a, b, shared_urls, closest_seconds, u ORDER BY u
+WITH a, b, shared_urls, closest_seconds, collect(u)[..5] AS example_urls
+RETURN a.handle AS account_a, b.handle AS account_b, a.uid AS uid_a, b.uid AS uid_b,
+       shared_urls, closest_seconds, example_urls
+ORDER BY shared_urls DESC, closest_seconds, account_a, account_b, uid_a, uid_b

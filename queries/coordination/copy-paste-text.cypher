@@ -19,13 +19,16 @@
 MATCH (a:Account)-[:POSTED]->(p:Post)
 WHERE p.text IS NOT NULL AND coalesce(p.is_repost, false) = false
   AND size(trim(p.text)) >= $min_length
-WITH toLower(trim(p.text)) AS text, a, count(p) AS posts, min(p.ts) AS first_ts,
-     max(p.ts) AS last_ts
-ORDER BY a.handle
-WITH text, collect(a.handle) AS accounts, sum(posts) AS posts, min(first_ts) AS first_ts,
-     max(last_ts) AS last_ts
+WITH toLower(trim(p.text)) AS text, collect(DISTINCT a.handle) AS accounts,
+     count(p) AS posts, min(p.ts) AS first_ts, max(p.ts) AS last_ts
 WHERE size(accounts) >= $min_accounts
-RETURN text, size(accounts) AS account_count, accounts[..25] AS accounts, posts,
-       last_ts - first_ts AS spread_seconds
-ORDER BY account_count DESC, spread_seconds, text
+WITH text, accounts, posts, last_ts - first_ts AS spread_seconds
+ORDER BY size(accounts) DESC, spread_seconds, text
 LIMIT $limit
+// the accounts in order, so every server lists the same 25
+UNWIND accounts AS account
+WITH text, accounts, posts, spread_seconds, account ORDER BY account
+WITH text, size(accounts) AS account_count, collect(account)[..25] AS accounts, posts,
+     spread_seconds
+RETURN text, account_count, accounts, posts, spread_seconds
+ORDER BY account_count DESC, spread_seconds, text
