@@ -183,6 +183,9 @@ class EmbeddedServer:
         self.state_file = self.data_dir / "server.json"
         self.log_file = self.data_dir / "server.log"
         self._lock_file = self.data_dir / ".lock"
+        #: True once :meth:`start` has launched a JVM (not when it found one running):
+        #: only a caller that launched the server may stop it.
+        self.launched = False
 
     # -- state ---------------------------------------------------------------------------
 
@@ -380,6 +383,7 @@ class EmbeddedServer:
                 proc.wait(timeout=5)
                 raise
             self._write_state(state)
+            self.launched = True
             return state
 
     def _wait_ready(

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import random
 import re
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
@@ -34,6 +36,25 @@ from cibgraph.readonly import READER_USER, explain_verdict, write_clauses
 from cibgraph.settings import DEFAULT_BATCH_SIZE, EMBEDDED_DATABASE, Settings
 
 T = TypeVar("T")
+
+#: Two writers that MERGE the same new key at once (two loads into one server): the
+#: embedded server refuses the second commit with "Duplicated key" (a ConstraintError).
+#: It is a race, not bad data: the transaction runs again, and its MERGE then finds the
+#: node the other writer committed. Attempts, with jittered backoff from 50 ms.
+KEY_RACE_ATTEMPTS = 6
+
+
+def _retry_key_races(call: Callable[[], T]) -> T:
+    """``call()``, run again when it loses a unique-key race (see KEY_RACE_ATTEMPTS)."""
+    for attempt in range(KEY_RACE_ATTEMPTS):
+        try:
+            return call()
+        except neo4j_errors.ConstraintError:
+            if attempt == KEY_RACE_ATTEMPTS - 1:
+                raise
+            time.sleep(0.05 * 2**attempt * (0.5 + random.random()))
+    raise AssertionError("unreachable")
+
 
 #: How long the driver retries a failed write transaction (transient errors, lost
 #: connections). A Neo4j cluster may need a leader election; the embedded server is
@@ -252,7 +273,8 @@ class Graph:
 
     def write_transaction(self, work: Callable[[Any], T]) -> T:
         """Call ``work(tx)`` in one managed write transaction (committed when it returns,
-        rolled back if it raises, retried as a whole on transient errors). ``work`` may
+        rolled back if it raises, retried as a whole on transient errors and lost
+        unique-key races). ``work`` may
         read and write through ``tx.run``; it must be safe to call again."""
         with (
             self._translated(),
@@ -260,7 +282,7 @@ class Graph:
                 database=self.database, default_access_mode=WRITE_ACCESS
             ) as session,
         ):
-            return session.execute_write(work)
+            return _retry_key_races(lambda: session.execute_write(work))
 
     def write_batches(
         self,
@@ -286,7 +308,11 @@ class Graph:
             ) as session,
         ):
             while batch := list(islice(iterator, batch_size)):
-                session.execute_write(lambda tx, b=batch: tx.run(cypher, rows=b, **extra).consume())
+                _retry_key_races(
+                    lambda b=batch: session.execute_write(
+                        lambda tx: tx.run(cypher, rows=b, **extra).consume()
+                    )
+                )
                 total += len(batch)
                 if on_batch is not None:
                     on_batch(len(batch))
@@ -309,7 +335,9 @@ def connect(settings: Settings | None = None) -> Iterator[Graph]:
         state = server.status()
         if state is None:
             state = server.start(detached=False)
-            started_here = True
+            # another command may have started it between status() and start(): then it
+            # is that command's server, and this one must not stop it
+            started_here = server.launched
         uri, auth, database = state.uri, (ROOT_USER, server.password()), EMBEDDED_DATABASE
         if settings.database and settings.database != EMBEDDED_DATABASE:
             raise ConfigError(
