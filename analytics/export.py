@@ -38,7 +38,7 @@ import networkx as nx
 
 from cibgraph.errors import CibgraphError
 from cibgraph.graph import Graph, utc_datetime
-from cibgraph.output import cell, plain
+from cibgraph.output import csv_cell, plain, safe_cell
 from cibgraph.schema import NODE_KEYS
 
 FORMATS = ("gexf", "graphml", "csv")
@@ -688,20 +688,18 @@ def write_csv(G: nx.Graph, folder: str | Path) -> Path:
     node_cols = [c for c in _columns(d for _, d in G.nodes(data=True)) if c != "label"]
     with open(folder / "nodes.csv", "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f, lineterminator="\n")
-        writer.writerow(["id", "label", *node_cols])
+        writer.writerow(["id", "label", *(safe_cell(c) for c in node_cols)])
         for node, data in G.nodes(data=True):
-            writer.writerow(
-                [node, cell(data.get("label", node)), *(cell(data.get(c)) for c in node_cols)]
-            )
+            values = [node, data.get("label", node), *(data.get(c) for c in node_cols)]
+            writer.writerow([csv_cell(v) for v in values])
     edge_cols = list(_columns(d for *_, d in G.edges(data=True)))
     kind = "directed" if G.is_directed() else "undirected"
     with open(folder / "edges.csv", "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f, lineterminator="\n")
-        writer.writerow(["source", "target", "type", "weight", *edge_cols])
+        writer.writerow(["source", "target", "type", "weight", *(safe_cell(c) for c in edge_cols)])
         for u, w, data in G.edges(data=True):
-            writer.writerow(
-                [u, w, kind, cell(data.get("weight")), *(cell(data.get(c)) for c in edge_cols)]
-            )
+            values = [u, w, kind, data.get("weight"), *(data.get(c) for c in edge_cols)]
+            writer.writerow([csv_cell(v) for v in values])
     return folder
 
 

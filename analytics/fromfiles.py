@@ -29,7 +29,8 @@ from analytics.coaction import connect
 from analytics.detect import DetectionResult, DetectParams, detect, detect_reader
 from analytics.store import StoreReader
 from loader.columnar import copy_to_store
-from loader.load import LoadReport, load, read_columnar
+from loader.fastread import read_columnar
+from loader.load import LoadReport, load
 from loader.store import StoreWriter, clear, seal
 
 #: Records per action-store part when the row parser reads the files.
@@ -103,7 +104,7 @@ def _timed(result: DetectionResult, parsed: float, started: float) -> DetectionR
 def _write_store(
     con: duckdb.DuckDBPyConnection, names: list[str], store: Path, dataset: str
 ) -> None:
-    """The tables :func:`loader.load.read_columnar` left in ``con`` as an action store."""
+    """The tables :func:`loader.fastread.read_columnar` left in ``con`` as an action store."""
     clear(store)
     writer = StoreWriter(store, dataset)
     for index, name in enumerate(names):

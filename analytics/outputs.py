@@ -10,29 +10,21 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import numpy as np
 import pyarrow as pa
 
 from analytics.detect import DetectionResult
+from cibgraph.output import safe_cell
 from loader.store import sql_path
 
 EDGE_COLUMNS = ("signal", "source", "target", "weight")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def own_id(uid: str) -> str:
     """``twitter:123`` -> ``123`` (the id as the input wrote it)."""
     return uid.split(":", 1)[1] if ":" in uid else uid
-
-
-def safe_cell(value: Any) -> Any:
-    """A value safe to open in a spreadsheet (a leading ``= + - @`` is quoted with ')."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def write_edges_csv(result: DetectionResult, path: str | Path) -> int:

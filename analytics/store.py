@@ -242,7 +242,7 @@ class StoreReader:
     def in_memory(
         cls, con: duckdb.DuckDBPyConnection, names: list[str], signals: Iterable[str] | None
     ) -> StoreReader:
-        """A reader of the tables :func:`loader.load.read_columnar` left in ``con``
+        """A reader of the tables :func:`loader.fastread.read_columnar` left in ``con``
         (``{name}_actions`` and ``{name}_accounts`` for each of ``names``, later names
         winning over earlier ones as later files do in a store); ``con`` stays open."""
         for table in ("actions", "accounts"):

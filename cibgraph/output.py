@@ -49,6 +49,20 @@ def _plain_driver_value(value: Any) -> Any:
     return value
 
 
+#: A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """A value safe to open in a spreadsheet: text starting with ``= + - @`` (or a tab or
+    carriage return) gets a leading ``'``; anything else is returned as it is. Every CSV
+    cibgraph writes passes its cells through this: the data comes from the operations
+    under study."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def cell(value: Any) -> str:
     """One value as text for a table or CSV cell (lists and maps as compact JSON)."""
     value = plain(value)
@@ -77,10 +91,16 @@ def to_csv(rows: list[Mapping[str, Any]]) -> str:
     buffer = io.StringIO()
     names = columns(rows)
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(names)
+    writer.writerow([safe_cell(n) for n in names])
     for row in rows:
-        writer.writerow([cell(row.get(c)) for c in names])
+        writer.writerow([csv_cell(row.get(c)) for c in names])
     return buffer.getvalue()
+
+
+def csv_cell(value: Any) -> str:
+    """A CSV cell: text made safe (:func:`safe_cell`), numbers and the rest as they are."""
+    text = cell(value)
+    return safe_cell(text) if isinstance(plain(value), str) else text
 
 
 def to_markdown(rows: list[Mapping[str, Any]]) -> str:

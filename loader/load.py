@@ -25,19 +25,25 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import duckdb
-
 from cibgraph.errors import CibgraphError
+from cibgraph.output import safe_cell
 from cibgraph.settings import DEFAULT_BATCH_SIZE, Settings
 from loader import columnar
 from loader.bulk import BulkWriter
 from loader.formats import DATA_SUFFIXES, Context, FormatSpec, UnknownFormat, detect
-from loader.formats.common import RowError
+from loader.formats.common import RowError, is_platform_name
 from loader.formats.ira import AUTHORS
 from loader.formats.native import kind_of_jsonl
-from loader.reader import Record, read_csv, read_jsonl
+from loader.reader import Record, not_text, read_csv, read_jsonl
 from loader.records import Reject, Row
-from loader.store import StoreWriter, clear, graph_fingerprint, open_for_load, seal
+from loader.store import (
+    StoreWriter,
+    clear,
+    dataset_slug,
+    graph_fingerprint,
+    open_for_load,
+    seal,
+)
 from loader.writer import Batch, Checkpoint, finish, read_checkpoint, write_batch
 
 if TYPE_CHECKING:
@@ -86,6 +92,21 @@ class LoadReport:
         return {**asdict(self), "loaded": self.loaded, "rejected": self.rejected}
 
 
+def check_platform(platform: str) -> None:
+    """Refuse a ``--platform`` that is not a platform name (it becomes part of every uid)."""
+    if not is_platform_name(platform):
+        raise LoadError(
+            f"--platform {platform!r} is not a platform name like twitter or facebook "
+            "(lower-case letters, digits, - and _)"
+        )
+
+
+def report_folder(report_dir: str | Path | None, dataset: str) -> Path:
+    """``report_dir``, or ``./cibgraph-load/<dataset>`` with the dataset name made a safe
+    folder name (a ``--dataset`` of ``../x`` cannot write outside ``./cibgraph-load``)."""
+    return Path(report_dir) if report_dir else Path.cwd() / "cibgraph-load" / dataset_slug(dataset)
+
+
 def expand(paths: list[Path]) -> list[Path]:
     """Files named, plus the data files directly inside directories named."""
     out: list[Path] = []
@@ -107,6 +128,9 @@ def plan(paths: list[Path], wanted: str | None) -> list[tuple[Path, FormatSpec]]
     """Detect every file's layout up front; entities first, then posts, then relations."""
     planned = []
     for path in expand(paths):
+        problem = not_text(path)
+        if problem:
+            raise LoadError(problem)
         try:
             planned.append((path, detect(path, wanted)))
         except UnknownFormat as exc:
@@ -141,7 +165,7 @@ class _Quarantine:
             handle = self._stack.enter_context(open(self.path, "w", newline="", encoding="utf-8"))  # noqa: SIM115 (closed by the ExitStack)
             self._writer = csv.DictWriter(handle, fieldnames=self.COLUMNS)
             self._writer.writeheader()
-        self._writer.writerow(asdict(reject))
+        self._writer.writerow({k: safe_cell(v) for k, v in asdict(reject).items()})
         if len(self.first) < 20:
             self.first.append(str(reject))
 
@@ -196,10 +220,11 @@ def load(
     """
     if batch_size < 1:
         raise LoadError(f"--batch-size must be at least 1, not {batch_size}")
+    check_platform(platform)
     items = [Path(p) for p in ([paths] if isinstance(paths, str | Path) else paths)]
     planned = plan(items, format)
     name = dataset or (items[0].name if items[0].is_dir() else items[0].stem)
-    out_dir = Path(report_dir) if report_dir else Path.cwd() / "cibgraph-load" / name
+    out_dir = report_folder(report_dir, name)
     report = LoadReport(dataset=name, dry_run=dry_run, report_dir=str(out_dir))
     bulk = BulkWriter(Path(bulk_csv), name) if bulk_csv else None
     if bulk is not None or store_only is not None:
@@ -257,43 +282,6 @@ def load(
             seal(Path(store_only), None)
         report.first_rejects = quarantine.first
         report.rejects_file = str(quarantine.path) if report.rejected else None
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / SUMMARY_NAME).write_text(json.dumps(report.to_dict(), indent=2))
-    return report
-
-
-def read_columnar(
-    paths: list[str | Path],
-    con: duckdb.DuckDBPyConnection,
-    *,
-    format: str | None = None,
-    dataset: str | None = None,
-    platform: str = "twitter",
-    report_dir: str | Path | None = None,
-) -> LoadReport | None:
-    """The fast path of ``detect FILES``: when every file is in a layout
-    :mod:`loader.columnar` reads and every record is clean, read them into ``con`` (tables
-    ``f0_actions``, ``f0_accounts``, ``f1_...``, one pair per file in order) and return
-    the report (its summary written as ``load`` writes it); otherwise None, and nothing
-    is kept (the caller runs :func:`load`, whose row parser names every reject)."""
-    items = [Path(p) for p in paths]
-    planned = plan(items, format)
-    if not all(spec.name in columnar.FORMATS for _, spec in planned):
-        return None
-    name = dataset or (items[0].name if items[0].is_dir() else items[0].stem)
-    out_dir = Path(report_dir) if report_dir else Path.cwd() / "cibgraph-load" / name
-    report = LoadReport(dataset=name, dry_run=True, report_dir=str(out_dir))
-    for index, (path, spec) in enumerate(planned):
-        started = time.monotonic()
-        found = columnar.read_qut(con, path, platform, f"f{index}")
-        if found is None:
-            for table in ("actions", "accounts"):
-                for i in range(index):
-                    con.execute(f"DROP TABLE IF EXISTS f{i}_{table}")
-            return None
-        file_report = FileReport(str(path), spec.name, records=found, loaded=found)
-        file_report.seconds = round(time.monotonic() - started, 3)
-        report.files.append(file_report)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / SUMMARY_NAME).write_text(json.dumps(report.to_dict(), indent=2))
     return report

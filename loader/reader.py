@@ -123,6 +123,35 @@ class _Lines:
             line = nxt
 
 
+#: First bytes of files people hand over instead of the CSV or JSONL inside them.
+_MAGIC = {
+    b"\x1f\x8b": "gzip-compressed: decompress it first (gunzip -k FILE)",
+    b"PK\x03\x04": "a zip archive: unzip it and load the files inside",
+    b"BZh": "bzip2-compressed: decompress it first (bunzip2 -k FILE)",
+    b"\xfd7zXZ\x00": "xz-compressed: decompress it first (unxz -k FILE)",
+    b"\x28\xb5\x2f\xfd": "zstd-compressed: decompress it first (unzstd FILE)",
+    b"PAR1": "a Parquet file: cibgraph loads CSV and JSONL",
+}
+
+
+def not_text(path: Path) -> str | None:
+    """Why ``path`` is not UTF-8 text cibgraph can read (compressed, UTF-16, binary), in
+    one line with what to do; None when it looks like text."""
+    with open(path, "rb") as f:
+        head = f.read(4096)
+    for magic, what in _MAGIC.items():
+        if head.startswith(magic):
+            return f"{path}: the file is {what}"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or (
+        len(head) >= 4 and head.count(b"\x00") > len(head) // 4
+    ):
+        return (
+            f"{path}: the file is UTF-16 (or another two-byte encoding), not UTF-8: convert it "
+            "first, e.g. iconv -f UTF-16 -t UTF-8 FILE > FILE.utf8.csv"
+        )
+    return None  # a stray NUL in a row is that row's reject, not the file's
+
+
 def read_header(path: Path) -> tuple[list[str], str]:
     """The header fields and delimiter of a CSV file."""
     with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as f:

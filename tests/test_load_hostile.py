@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from loader_helpers import FIXTURES
 
 from cibgraph.graph import Graph
-from loader import load
+from loader import LoadError, load
 from loader.formats.common import py_list
 
 HOSTILE = [
@@ -130,3 +130,42 @@ def test_list_literals_never_raise_anything_but_a_reject(value: str) -> None:
             assert type(exc).__name__ == "RowError", exc
         else:
             assert all(isinstance(i, str) for i in items)
+
+
+def test_dataset_names_cannot_write_outside_the_report_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    load([FIXTURES / "qut"], dataset="../../escaped", dry_run=True)
+    assert not (tmp_path / "escaped").exists() and not (work.parent / "escaped").exists()
+    assert [p.name for p in (work / "cibgraph-load").iterdir()] == ["escaped"]
+    assert (work / "cibgraph-load" / "escaped" / "summary.json").exists()
+
+
+@pytest.mark.parametrize("platform", ["x y", "Twitter", "../x", "", "a" * 31, "tw\u0131tter"])
+def test_platform_is_validated(tmp_path: Path, platform: str) -> None:
+    with pytest.raises(LoadError, match="is not a platform name"):
+        load([FIXTURES / "qut"], platform=platform, dry_run=True, report_dir=tmp_path)
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("encode", "says"),
+    [
+        (lambda b: __import__("gzip").compress(b), "gzip-compressed"),
+        (lambda b: b.decode("utf-8").encode("utf-16"), "UTF-16"),
+        (lambda b: b.decode("utf-8").encode("utf-16-le"), "UTF-16"),
+        (lambda b: __import__("bz2").compress(b), "bzip2-compressed"),
+    ],
+)
+def test_compressed_or_utf16_files_get_one_line(tmp_path: Path, encode, says: str) -> None:
+    (source,) = (FIXTURES / "qut").glob("*.csv")
+    path = tmp_path / "messages.csv"
+    path.write_bytes(encode(source.read_bytes()))
+    with pytest.raises(LoadError) as caught:
+        load([path], dry_run=True, report_dir=tmp_path / "r")
+    message = str(caught.value)
+    assert says in message and "\n" not in message and message.isprintable()
+    assert str(path) in message

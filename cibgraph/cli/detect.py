@@ -16,6 +16,7 @@ from analytics.fromfiles import detect_files
 from analytics.outputs import write_clusters, write_edges_csv
 from cibgraph.cli.common import settings_from
 from cibgraph.output import print_table
+from loader.store import dataset_slug
 
 
 @click.command("detect")
@@ -176,7 +177,7 @@ def detect_cmd(
     say = (lambda m: console.print(f"[dim]{m}[/dim]")) if sys.stderr.isatty() else None
     if paths:
         name = paths[0].name if paths[0].is_dir() else paths[0].stem
-        out_dir = out_dir or Path.cwd() / "cibgraph-detect" / name
+        out_dir = out_dir or Path.cwd() / "cibgraph-detect" / dataset_slug(name)
         result, report = detect_files(
             list(paths),
             params,

@@ -16,6 +16,18 @@ from collections.abc import Mapping
 #: 63,206 characters) and is rejected rather than loaded.
 MAX_FIELD_CHARS = 100_000
 
+
+def is_platform_name(value: str) -> bool:
+    """A platform name as uids use it: ``twitter``, ``facebook``, ``vk``, ``bluesky``...
+    (lower-case letters, digits, ``-`` and ``_``, at most 30 characters)."""
+    return (
+        0 < len(value) <= 30
+        and value == value.lower()
+        and value.replace("-", "").replace("_", "").isalnum()
+        and value.isascii()
+    )
+
+
 UTC = dt.UTC
 _SCI = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")
 _FLOATY = re.compile(r"^\d+\.\d*$")

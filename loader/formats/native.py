@@ -23,6 +23,7 @@ from loader.formats.common import (
     epoch,
     hashtags_in,
     integer,
+    is_platform_name,
     iso_datetime,
     required,
     text,
@@ -105,7 +106,7 @@ LABEL_KINDS = {"account": "Account", "page": "Page", "group": "Group"}
 
 def _platform(rec: dict[str, Any]) -> str:
     value = required(rec, "platform").lower()
-    if not value.replace("-", "").replace("_", "").isalnum():
+    if not is_platform_name(value):
         raise RowError("platform", f"{value!r} is not a platform name like twitter")
     return value
 
