@@ -10,6 +10,13 @@ the same nodes and relationships. Nodes referenced before they are described (a 
 post outside the release, a mentioned account) are created as stubs with only their key,
 ``platform`` and ``id``; a later load fills in their properties. ``source`` (the dataset
 name) is set when a node is created and never overwritten.
+
+A post written again (the same id in a later row, batch or file) takes its last row's
+relationships: its own outgoing ones and its POSTED are removed first
+(:data:`FORGET_POST_LINKS_CYPHER`), so the result never depends on batch boundaries. Who
+wrote an *original*, as a retweet or reply names it, is only a claim: it becomes the
+original's POSTED only while the original has no author (:data:`CLAIMED_AUTHOR_CYPHER`),
+and the original's own row replaces it.
 """
 
 from __future__ import annotations
@@ -58,6 +65,21 @@ NEW_AUTHORED_POSTS_CYPHER = (
     "CREATE (a)-[:POSTED]->(n)"
 )
 EXISTING_POSTS_CYPHER = "UNWIND $uids AS u MATCH (p:Post {uid: u}) RETURN p.uid AS uid"
+#: Before a post already in the graph is written from its row again: drop what its earlier
+#: row said (its author and its own outgoing relationships), so the last row wins.
+FORGET_POST_LINKS_CYPHER = (
+    "UNWIND $rows AS u MATCH (p:Post {uid: u}) "
+    "OPTIONAL MATCH (p)-[r:POSTED_IN|REPOST_OF|REPLY_TO|QUOTES|TAGS|LINKS_TO|MENTIONS]->() "
+    "DELETE r "
+    "WITH DISTINCT p OPTIONAL MATCH ()-[w:POSTED]->(p) DELETE w"
+)
+#: The author a retweet or reply names for its original: only while the original has none.
+CLAIMED_AUTHOR_CYPHER = (
+    "UNWIND $rows AS r MATCH (a:Account {uid: r.a}) MATCH (b:Post {uid: r.b}) "
+    "OPTIONAL MATCH (x:Account)-[:POSTED]->(b) "
+    "WITH a, b, count(x) AS authors WHERE authors = 0 "
+    "MERGE (a)-[:POSTED]->(b)"
+)
 
 #: edge name -> (start label, start key, type, end label, end key); rows are {a, b} keys.
 EDGES: dict[str, tuple[str, str, str, str, str]] = {
@@ -225,8 +247,10 @@ class Batch:
         steps += [
             (NEW_AUTHORED_POSTS_CYPHER, new_authored),
             (NEW_POSTS_CYPHER, new_plain),
+            (FORGET_POST_LINKS_CYPHER, [post["uid"] for post in old]),
             (NODE_CYPHER["Post"], old),
         ]
+        claimed: dict[str, str] = {}  # original -> the first author a row names for it
 
         stubs: dict[str, dict[str, str]] = {}
         edges: dict[tuple[str, str], list[dict[str, str]]] = {key: [] for key in EDGE_CYPHER}
@@ -256,8 +280,8 @@ class Batch:
                 (link.repost_of, link.repost_of_author),
                 (link.reply_to, link.reply_to_author),
             ):
-                if original and author:  # the original's author, when the row names it
-                    edge("posted", author, original, "MERGE")
+                if original and author and original not in self.posts:
+                    claimed.setdefault(original, author)  # the first row's claim
             for tag in link.hashtags:
                 tags.add(tag)
                 edge("tags", post_uid, tag)
@@ -277,6 +301,9 @@ class Batch:
             ),
         ]
         steps += [(EDGE_CYPHER[key], rows) for key, rows in edges.items()]
+        steps.append(  # after the posts' own authors
+            (CLAIMED_AUTHOR_CYPHER, [{"a": a, "b": b} for b, a in claimed.items()])
+        )
         steps += [
             *(
                 (RELATION_CYPHER[name], [_ends(p) for p in sorted(getattr(self, name))])

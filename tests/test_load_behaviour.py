@@ -162,3 +162,53 @@ def test_bad_bytes_and_long_fields_are_quarantined(graph: Graph, tmp_path: Path)
 def test_missing_path_is_a_clear_error(graph: Graph, tmp_path: Path) -> None:
     with pytest.raises(LoadError, match=r"nope\.csv: no such file or directory"):
         load([tmp_path / "nope.csv"], graph=graph, report_dir=tmp_path)
+
+
+def _tweets(path: Path, rows: list[dict[str, str]]) -> Path:
+    from loader.formats.twitter import TWEET_COLUMNS
+
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(TWEET_COLUMNS)
+        for row in rows:
+            full = dict.fromkeys(TWEET_COLUMNS, "")
+            full.update({"tweet_time": "2019-08-13 10:00", "is_retweet": "False", **row})
+            w.writerow([full[c] for c in TWEET_COLUMNS])
+    return path
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 5000])
+def test_a_repeated_post_takes_its_last_row_whatever_the_batches(
+    graph: Graph, tmp_path: Path, batch_size: int
+) -> None:
+    """The same tweet id twice with different authors, links and tags: one POSTED (the
+    last row's author) and the last row's links, with any batch size; a retweet's claim
+    about who wrote an original never adds a second author."""
+    graph.execute("MATCH (n) DETACH DELETE n")
+    rt = {"is_retweet": "True", "tweet_text": "RT"}
+    path = _tweets(
+        tmp_path / "x_tweets_csv_hashed.csv",
+        [
+            dict(tweetid="1", userid="11", tweet_text="first", hashtags="['one']",
+                 urls="['https://a.example/1']"),
+            dict(tweetid="2", userid="12", retweet_tweetid="1", retweet_userid="66", **rt),
+            dict(tweetid="1", userid="13", tweet_text="second", hashtags="['two']",
+                 urls="['https://b.example/2']"),
+            dict(tweetid="3", userid="14", retweet_tweetid="9", retweet_userid="15", **rt),
+            dict(tweetid="4", userid="16", retweet_tweetid="9", retweet_userid="66", **rt),
+        ],
+    )  # fmt: skip
+    report = load([path], graph=graph, report_dir=tmp_path / "r", batch_size=batch_size)
+    assert report.rejected == 0, report.first_rejects
+    authors = graph.query(
+        "MATCH (a:Account)-[:POSTED]->(p:Post) WHERE p.id IN ['1', '9'] "
+        "RETURN p.id AS post, a.id AS author ORDER BY post, author"
+    )
+    assert authors == [{"post": "1", "author": "13"}, {"post": "9", "author": "15"}]
+    (one,) = graph.query(
+        "MATCH (p:Post {id: '1'}) RETURN p.text AS text, "
+        "[(p)-[:LINKS_TO]->(u) | u.url] AS urls, [(p)-[:TAGS]->(h) | h.tag] AS tags"
+    )
+    assert one == {"text": "second", "urls": ["https://b.example/2"], "tags": ["two"]}
+    reposts = graph.query("MATCH (r:Post)-[:REPOST_OF]->(o:Post {id: '1'}) RETURN r.id AS r")
+    assert reposts == [{"r": "2"}]
