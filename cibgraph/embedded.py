@@ -209,6 +209,29 @@ class EmbeddedServer:
         """True if ``pid`` is alive and is a JVM serving *this* data directory."""
         return pid_alive(pid) and f"arcadedb.server.rootPath={self.root_path}" in _cmdline(pid)
 
+    def failure_cause(self, tail_bytes: int = 200_000) -> str | None:
+        """What the server's log says went wrong, when it names a cause a user can act on
+        (out of memory, a full disk), in one sentence; None otherwise."""
+        try:
+            with open(self.log_file, "rb") as f:
+                f.seek(0, os.SEEK_END)
+                f.seek(max(0, f.tell() - tail_bytes))
+                tail = f.read().decode("utf-8", "replace")
+        except OSError:
+            return None
+        if "OutOfMemoryError" in tail:
+            heap = os.environ.get(ENV_HEAP, DEFAULT_HEAP)
+            return (
+                f"the embedded server ran out of memory (Java heap {heap}); give it more with "
+                f"{ENV_HEAP}, e.g. {ENV_HEAP}=8g, then run the command again"
+            )
+        if "No space left on device" in tail or "Not enough space" in tail:
+            return (
+                f"the disk holding {self.data_dir} is full; free space there (or move the data "
+                "with CIBGRAPH_DATA_DIR) and run the command again"
+            )
+        return None
+
     def password(self) -> str:
         """The root password, generated into a 0600 file on first use."""
         return self._secret(self.password_file)

@@ -137,9 +137,18 @@ class Graph:
             ) from None
         except _CONNECTION_ERRORS as exc:
             raise GraphUnavailable(self._lost_connection_message(exc)) from exc
+        except neo4j_errors.DatabaseError as exc:
+            # a commit the embedded server could not write: its log says why (disk full)
+            cause = self.server.failure_cause() if self.server is not None else None
+            if cause:
+                raise GraphUnavailable(f"{cause} (the server said: {exc.message})") from exc
+            raise
 
     def _lost_connection_message(self, exc: BaseException) -> str:
         reason = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+        cause = self.server.failure_cause() if self.server is not None else None
+        if cause:
+            return cause
         if self.server is not None and self.server_state is not None:
             pid = self.server_state.pid
             if not pid_alive(pid):

@@ -169,3 +169,35 @@ def test_compressed_or_utf16_files_get_one_line(tmp_path: Path, encode, says: st
     message = str(caught.value)
     assert says in message and "\n" not in message and message.isprintable()
     assert str(path) in message
+
+
+def test_an_unwritable_data_directory_is_one_line(tmp_path: Path) -> None:
+    """/sys refuses new folders even to root: the CLI says so in one line, no traceback."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CIBGRAPH_")}
+    env["CIBGRAPH_DATA_DIR"] = "/sys/cibgraph-test-data"
+    done = subprocess.run(
+        [sys.executable, "-m", "cibgraph.cli", "db", "info"],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: cannot use /sys/cibgraph-test-data")
+    assert "Traceback" not in done.stderr
+
+
+def test_the_server_log_names_out_of_memory_and_a_full_disk(tmp_path: Path) -> None:
+    from cibgraph.embedded import EmbeddedServer
+
+    server = EmbeddedServer(tmp_path / "data")
+    server.log_file.parent.mkdir(parents=True)
+    assert server.failure_cause() is None
+    server.log_file.write_text("...\njava.lang.OutOfMemoryError: Java heap space\n\tat x\n")
+    assert "ran out of memory" in server.failure_cause() and "CIBGRAPH_EMBEDDED_HEAP" in (
+        server.failure_cause() or ""
+    )
+    server.log_file.write_text("java.io.IOException: No space left on device\n")
+    assert "is full" in (server.failure_cause() or "")

@@ -73,6 +73,22 @@ def _is_server_refusal(exc: BaseException) -> bool:
     return isinstance(exc, Neo4jError)
 
 
+def _os_error_message(exc: OSError) -> str:
+    """A file-system failure in one line, with what to do for the usual causes."""
+    import errno
+
+    where = f" {exc.filename}" if exc.filename else ""
+    reason = exc.strerror or str(exc)
+    hint = {
+        errno.EACCES: "choose a folder you can write to (CIBGRAPH_DATA_DIR, --report-dir, --out)",
+        errno.EPERM: "choose a folder you can write to (CIBGRAPH_DATA_DIR, --report-dir, --out)",
+        errno.EROFS: "the file system is read-only: choose a writable folder (CIBGRAPH_DATA_DIR, "
+        "--report-dir, --out)",
+        errno.ENOSPC: "the disk is full: free space or write elsewhere",
+    }.get(exc.errno or 0)
+    return f"cannot use{where}: {reason}" + (f"; {hint}" if hint else "")
+
+
 def main() -> None:
     try:
         cli.main(standalone_mode=False)
@@ -86,6 +102,9 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except CibgraphError as exc:
         click.secho(f"error: {exc}", err=True, fg="red")
+        sys.exit(1)
+    except OSError as exc:
+        click.secho(f"error: {_os_error_message(exc)}", err=True, fg="red")
         sys.exit(1)
     except Exception as exc:
         if not _is_server_refusal(exc):
