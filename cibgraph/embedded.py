@@ -47,6 +47,8 @@ from cibgraph.settings import EMBEDDED_DATABASE
 HOST = "127.0.0.1"
 ROOT_USER = "root"
 ENV_HEAP = "CIBGRAPH_EMBEDDED_HEAP"
+#: The line cibgraph writes into the server log before each start.
+_START_MARK = "--- cibgraph: starting embedded server"
 DEFAULT_HEAP = "4g"
 SERVER_CLASS = "com.arcadedb.server.ArcadeDBServer"
 BOLT_PLUGIN = "Bolt:com.arcadedb.bolt.BoltProtocolPlugin"
@@ -219,6 +221,7 @@ class EmbeddedServer:
                 tail = f.read().decode("utf-8", "replace")
         except OSError:
             return None
+        tail = tail.rsplit(_START_MARK, 1)[-1]  # this start only: older runs said their own
         if "OutOfMemoryError" in tail:
             heap = os.environ.get(ENV_HEAP, DEFAULT_HEAP)
             return (
@@ -380,7 +383,7 @@ class EmbeddedServer:
             cmd = self.command(bolt_port, http_port)
             with open(self.log_file, "ab") as log:
                 log_offset = log.tell()
-                log.write(f"\n--- cibgraph: starting embedded server at {time.ctime()}\n".encode())
+                log.write(f"\n{_START_MARK} at {time.ctime()}\n".encode())
                 log.flush()
                 proc = subprocess.Popen(
                     cmd,

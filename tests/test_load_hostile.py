@@ -201,3 +201,15 @@ def test_the_server_log_names_out_of_memory_and_a_full_disk(tmp_path: Path) -> N
     )
     server.log_file.write_text("java.io.IOException: No space left on device\n")
     assert "is full" in (server.failure_cause() or "")
+
+
+def test_an_old_out_of_memory_in_the_log_is_not_blamed(tmp_path: Path) -> None:
+    from cibgraph.embedded import EmbeddedServer
+
+    server = EmbeddedServer(tmp_path / "data")
+    server.log_file.parent.mkdir(parents=True)
+    server.log_file.write_text(
+        "--- cibgraph: starting embedded server at Mon\njava.lang.OutOfMemoryError\n"
+        "--- cibgraph: starting embedded server at Tue\nall fine\n"
+    )
+    assert server.failure_cause() is None
