@@ -48,7 +48,7 @@ WINDOW_SIGNALS = ("url", "domain", "repost", "reply", "hashtag", "text", "near_t
 class SignalParams:
     window: int = 60  # seconds either side
     min_weight: int = 2
-    max_actors: int | None = 500  # skip objects touched by more actors (None: no cap)
+    max_actors: int | None = None  # skip objects touched by more actors (None: no cap)
 
 
 @dataclass

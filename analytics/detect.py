@@ -42,7 +42,7 @@ class DetectParams:
     signals: tuple[str, ...] = DEFAULT_SIGNALS
     window: int = 60
     min_weight: int = 2
-    max_actors: int | None = 500
+    max_actors: int | None = None
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     min_edge: float = 1.0
     percentile: float | None = None

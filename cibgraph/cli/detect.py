@@ -43,10 +43,10 @@ from loader.store import dataset_slug
 )
 @click.option(
     "--max-actors",
-    default="500",
+    default="none",
     show_default=True,
-    help="Skip objects (viral links, national hashtags) touched by more accounts; "
-    "'none' keeps every object.",
+    help="Skip objects (viral links, national hashtags) touched by more accounts, e.g. "
+    "500 (faster on data with very hot objects); 'none' keeps every object, as QUT does.",
 )
 @click.option(
     "--engine",
@@ -156,7 +156,7 @@ def detect_cmd(
       cibgraph detect --signals url,repost --window 30 --engine louvain
       cibgraph detect --no-write --format json
       cibgraph detect messages.csv --signals repost,url --edges-out edges.csv
-      cibgraph detect data/china_082019/ --out triage/ --max-actors none
+      cibgraph detect data/china_082019/ --out triage/ --max-actors 500
       cibgraph detect messages.csv --keep-store --out triage/   # + triage/store/*.parquet
     """
     params = DetectParams(
