@@ -46,9 +46,12 @@ _PY_WHITESPACE = _PY_SPACE_CLASS + "+"
 # A URL normalise_url leaves unchanged: lower-case http(s) scheme and host, no port, user,
 # query or fragment, a path that is '/' or does not end in '/'.
 _NORMAL_URL = r"^https?://[a-z0-9-]+(\.[a-z0-9-]+)*(/|(/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)+)$"
-# Ids as clean_id accepts them: plain digits at once, anything else through its rules.
+# Ids as clean_id accepts them: plain digits or a plain name at once, anything else
+# through its rules.
 _ID_OK = (
     "CASE WHEN regexp_full_match({c}, '[0-9]+') THEN true "
+    # a letter or _ first: never a float or scientific notation, and no white space
+    "WHEN regexp_full_match({c}, '[A-Za-z_][A-Za-z0-9_-]*') THEN true "
     "WHEN {c} IS NULL OR {c} = '' THEN false "
     r"ELSE NOT regexp_matches({c}, '^[+-]?\d+(\.\d+)?[eE][+-]?\d+$') "
     r"AND NOT regexp_matches({c}, '^\d+\.\d*$') AND NOT regexp_matches({c}, '"
