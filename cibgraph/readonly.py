@@ -80,18 +80,52 @@ def write_clauses(cypher: str) -> list[str]:
     return found
 
 
-def _operators(plan: Any) -> Iterable[str]:
-    """Operator names of a plan tree (the driver gives dicts or objects, by version)."""
+def _steps(plan: Any) -> Iterable[tuple[str, str]]:
+    """(operator name, its details) of every step of a plan tree (the driver gives dicts
+    or objects, by version)."""
     if plan is None:
         return
     if isinstance(plan, dict):
         name, children = plan.get("operatorType", ""), plan.get("children", [])
+        args = plan.get("args", {}) or {}
     else:
         name = getattr(plan, "operator_type", "")
         children = getattr(plan, "children", [])
-    yield str(name).split("@")[0]
+        args = getattr(plan, "arguments", {}) or {}
+    yield str(name).split("@")[0], str(args.get("Details", ""))
     for child in children or ():
-        yield from _operators(child)
+        yield from _steps(child)
+
+
+def _operators(plan: Any) -> Iterable[str]:
+    return (name for name, _ in _steps(plan))
+
+
+#: DBMS-mode procedures that only report (Neo4j plans a call to any DBMS procedure as a
+#: schema statement, query type ``s``): the version, the instance, the caller.
+READ_ONLY_DBMS_PROCEDURES = (
+    "dbms.components",
+    "dbms.info",
+    "dbms.clientConfig",
+    "dbms.showCurrentUser",
+    "dbms.listCapabilities",
+)
+#: Plan steps around such a call that only shape its rows.
+_SHAPING_OPERATORS = frozenset(
+    {"ProduceResults", "ProcedureCall", "Projection", "Filter", "Sort", "Top", "Limit",
+     "Skip", "Distinct", "EagerAggregation", "OrderedAggregation", "Argument"}
+)  # fmt: skip
+
+
+def _reports_only(plan: Any) -> bool:
+    """A plan that calls only read-only DBMS procedures and shapes their rows."""
+    steps = list(_steps(plan))
+    calls = [details for name, details in steps if name == "ProcedureCall"]
+    return (
+        bool(calls)
+        and all(name in _SHAPING_OPERATORS for name, _ in steps)
+        and all(any(d.startswith(f"{proc}(") for proc in READ_ONLY_DBMS_PROCEDURES) for d in calls)
+    )
 
 
 def explain_verdict(query_type: str | None, plan: Any, database: str | None) -> str | None:
@@ -101,6 +135,8 @@ def explain_verdict(query_type: str | None, plan: Any, database: str | None) -> 
     admin = [op for op in _operators(plan) if _ADMIN_OPERATOR.match(op)]
     if admin:
         return f"it is an administration command ({admin[0]})"
+    if query_type == "s" and _reports_only(plan):
+        return None  # e.g. CALL dbms.components(): still run in a READ transaction
     if query_type != READ_QUERY_TYPE:
         kinds = {"rw": "reads and writes", "w": "writes", "s": "changes the schema"}
         kind = kinds.get(str(query_type), "is not a read")

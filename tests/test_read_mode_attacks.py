@@ -100,6 +100,11 @@ HARMLESS = [
     ("WITH {merge: 'm'} AS m RETURN m.merge AS v", [{"v": "m"}]),
     ("RETURN 1 AS v // trailing comment with CREATE", [{"v": 1}]),
     ("RETURN 'CREATE USER x' AS v", [{"v": "CREATE USER x"}]),
+    # the server's version: Neo4j plans every DBMS procedure as a schema statement
+    (
+        "CALL dbms.components() YIELD name, edition RETURN name, edition",
+        [{"name": "Neo4j Kernel", "edition": "community"}],
+    ),
 ]
 
 
@@ -244,3 +249,13 @@ def test_security_files_are_rewritten_from_the_password_files(tmp_path) -> None:
     for path in (server.password_file, server.reader_password_file):
         assert os.stat(path).st_mode & 0o777 == 0o600
     assert server.password() != server.reader_password()
+
+
+def test_a_reporting_procedure_does_not_carry_a_write_along(world) -> None:
+    """The version call is allowed in read mode; with a write procedure beside it, the
+    statement is refused (Neo4j: by its plan; embedded: by the server) and changes nothing."""
+    graph, _, _ = world
+    with pytest.raises(Exception):  # noqa: B017 - refused or unknown, by backend
+        graph.query("CALL dbms.components() YIELD name CALL db.createLabel('Evil') RETURN name")
+    labels = {r["label"] for r in graph.query("CALL db.labels() YIELD label RETURN label")}
+    assert "Evil" not in labels
