@@ -9,7 +9,7 @@ of ``num_perm / bands`` rows) and are checked against the bucket's first member;
 near-duplicates are merged transitively into groups (union-find).
 
 Cost is linear in the number of tokens: hashing is zlib.crc32 (deterministic across
-processes, unlike ``hash``), permutations are ``(a*x + b) mod (2^31 - 1)`` on uint64.
+processes, unlike ``hash``); permutations are multiply-shift hashes on uint64.
 """
 
 from __future__ import annotations
@@ -20,42 +20,63 @@ from collections.abc import Sequence
 
 import numpy as np
 
-PRIME = np.uint64(2_147_483_647)  # 2^31 - 1: a*x stays below 2^62, no uint64 overflow
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 
 
 def tokens(text: str) -> set[str]:
-    out: set[str] = set()
-    for word in text.split():
-        runs = _CJK.findall(word)
-        if not runs:
-            out.add(word)
-            continue
-        rest = _CJK.sub(" ", word).split()
-        out.update(rest)
-        for run in runs:
-            out.update(run[i : i + 2] for i in range(max(1, len(run) - 1)))
+    runs = _CJK.findall(text)  # CJK runs never hold white space, so words keep their rest
+    if not runs:
+        return set(text.split())
+    out = set(_CJK.sub(" ", text).split())
+    for run in runs:
+        out.update(run[i : i + 2] for i in range(max(1, len(run) - 1)))
     return out
 
 
 def signatures(texts: Sequence[str], num_perm: int = 64, seed: int = 7) -> np.ndarray:
-    """(len(texts), num_perm) MinHash matrix; an empty text gets the max value row."""
+    """(len(texts), num_perm) MinHash matrix; an empty text gets the max value row.
+
+    Token hashes are zlib.crc32; permutation k is multiply-shift hashing,
+    ``(a_k * x + b_k) mod 2^64 >> 32`` with random odd ``a_k``: no division, so each of
+    the ``num_perm`` passes is a few vector operations over all tokens."""
     hashes: list[int] = []
     offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+    crc32 = zlib.crc32
     for i, text in enumerate(texts):
-        toks = tokens(text) or {""}
-        hashes.extend(zlib.crc32(t.encode("utf-8")) for t in toks)
+        hashes.extend([crc32(t.encode("utf-8")) for t in (tokens(text) or {""})])
         offsets[i + 1] = len(hashes)
-    x = np.asarray(hashes, dtype=np.uint64) % PRIME
+    x = np.asarray(hashes, dtype=np.uint64)
     rng = np.random.default_rng(seed)
-    a = rng.integers(1, int(PRIME), size=num_perm, dtype=np.uint64)
-    b = rng.integers(0, int(PRIME), size=num_perm, dtype=np.uint64)
+    a = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
     sig = np.empty((len(texts), num_perm), dtype=np.uint64)
-    starts = offsets[:-1]
-    for k in range(num_perm):
-        values = (a[k] * x + b[k]) % PRIME
-        sig[:, k] = np.minimum.reduceat(values, starts) if len(texts) else values[:0]
+    shift = np.uint64(32)
+    # blocks of texts whose tokens stay in the CPU cache for all num_perm passes
+    step = 4096
+    with np.errstate(over="ignore"):
+        for first in range(0, len(texts), step):
+            last = min(first + step, len(texts))
+            lo, hi = offsets[first], offsets[last]
+            block = x[lo:hi]
+            starts = offsets[first:last] - lo
+            values = np.empty_like(block)
+            for k in range(num_perm):
+                np.multiply(block, a[k], out=values)
+                values += b[k]
+                values >>= shift
+                sig[first:last, k] = np.minimum.reduceat(values, starts)
     return sig
+
+
+def _band_keys(block: np.ndarray) -> np.ndarray:
+    """One 64-bit key per row of a band (its MinHash values mixed; a collision only adds a
+    candidate, which the agreement check then refuses)."""
+    key = np.zeros(len(block), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for column in block.T:
+            key = (key ^ column) * np.uint64(0x9E3779B97F4A7C15)
+            key ^= key >> np.uint64(29)
+    return key
 
 
 def _find(parent: np.ndarray, i: int) -> int:
@@ -80,22 +101,24 @@ def near_duplicate_groups(
     rows = num_perm // bands
     parent = np.arange(n, dtype=np.int64)
     for band in range(bands):
-        block = np.ascontiguousarray(sig[:, band * rows : (band + 1) * rows])
-        keys = block.view(np.dtype((np.void, block.dtype.itemsize * rows))).ravel()
-        _, bucket = np.unique(keys, return_inverse=True)
-        order = np.argsort(bucket, kind="stable")
-        sorted_buckets = bucket[order]
-        starts = np.flatnonzero(np.r_[True, sorted_buckets[1:] != sorted_buckets[:-1]])
-        ends = np.r_[starts[1:], n]
-        multi = (ends - starts) >= 2  # only buckets with a candidate pair
-        for start, end in zip(starts[multi], ends[multi], strict=True):
-            members = order[start:end]
-            head = members[0]
-            agree = (sig[members[1:]] == sig[head]).mean(axis=1)
-            for member in members[1:][agree >= threshold]:
-                ra, rb = _find(parent, int(head)), _find(parent, int(member))
-                if ra != rb:
-                    parent[max(ra, rb)] = min(ra, rb)
+        keys = _band_keys(sig[:, band * rows : (band + 1) * rows])
+        order = np.argsort(keys, kind="stable")
+        sorted_keys = keys[order]
+        starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+        sizes = np.diff(np.r_[starts, n])
+        bucket_of = np.repeat(np.arange(len(starts)), sizes)  # per sorted position
+        head_at = starts[bucket_of]
+        candidate = (np.arange(n) != head_at) & (sizes[bucket_of] >= 2)
+        members = order[candidate]
+        heads = order[head_at[candidate]]
+        # every candidate against its bucket's first member, in one vector operation
+        agree = (sig[members] == sig[heads]).mean(axis=1)
+        for head, member in zip(
+            heads[agree >= threshold].tolist(), members[agree >= threshold].tolist(), strict=True
+        ):
+            ra, rb = _find(parent, head), _find(parent, member)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
     roots = np.asarray([_find(parent, i) for i in range(n)], dtype=np.int64)
     sizes = np.bincount(roots, minlength=n)
     return np.where(sizes[roots] > 1, roots, -1)
