@@ -24,6 +24,8 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 
 
 def tokens(text: str) -> set[str]:
+    if text.isascii():
+        return set(text.split())
     runs = _CJK.findall(text)  # CJK runs never hold white space, so words keep their rest
     if not runs:
         return set(text.split())
