@@ -10,6 +10,7 @@ own hostile values (lone surrogates, deep nesting, integers beyond 64 bits, NaN)
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 
@@ -213,3 +214,84 @@ def test_an_old_out_of_memory_in_the_log_is_not_blamed(tmp_path: Path) -> None:
         "--- cibgraph: starting embedded server at Tue\nall fine\n"
     )
     assert server.failure_cause() is None
+
+
+#: Junk for the fuzz test: any text or bytes except a double quote (an unclosed quote may
+#: rightly take the lines after it into one field, which is then one reject).
+_JUNK = st.one_of(
+    st.text(st.characters(blacklist_characters='"'), max_size=200),
+    st.binary(max_size=200).map(lambda b: b.replace(b'"', b"").decode("latin-1")),
+    st.lists(
+        st.sampled_from([h for h in HOSTILE if h and '"' not in h]), min_size=1, max_size=8
+    ).map(",".join),
+)
+
+
+@pytest.mark.parametrize("fixture", sorted(LAYOUTS))
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(junk=_JUNK, position=st.integers(min_value=0, max_value=3))
+def test_fuzz_any_line_among_good_rows(fixture: str, junk: str, position: int) -> None:
+    """Arbitrary text or bytes as a line among good rows of every layout: no exception
+    escapes the parser, every record is loaded or rejected, and every good row - before or
+    after the junk - is still loaded (parse only, no graph)."""
+    import tempfile
+
+    header, good, delimiter = _rows(FIXTURES / fixture)
+    key = header.index(LAYOUTS[fixture])
+    goods = []
+    for i in range(4):
+        row = list(good)
+        row[key] = f"{good[key]}/{i}" if "://" in good[key] else f"{good[key]}{i}"
+        goods.append(row)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / Path(fixture).name
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(goods[:position])
+        text = buffer.getvalue() + junk.replace("\r", "").replace("\n", " ") + "\n"
+        buffer = io.StringIO()
+        csv.writer(buffer, delimiter=delimiter, lineterminator="\n").writerows(goods[position:])
+        path.write_bytes((text + buffer.getvalue()).encode("utf-8", "surrogatepass"))
+        report = load([path], dry_run=True, report_dir=Path(tmp) / "r")
+        assert report.loaded + report.rejected == report.files[0].records
+        rejected_lines = set()
+        if report.rejects_file:
+            with open(report.rejects_file, newline="", encoding="utf-8") as f:
+                rejected_lines = {int(r["line"]) for r in csv.DictReader(f)}
+        junk_line = position + 2
+        assert rejected_lines <= {junk_line}, (rejected_lines, junk_line)
+        assert report.loaded >= len(goods)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    junk=st.one_of(
+        st.text(max_size=200),
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+            lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
+            max_leaves=20,
+        ).map(lambda v: json.dumps(v, allow_nan=True)),
+    ),
+    position=st.integers(min_value=0, max_value=3),
+)
+def test_fuzz_any_line_among_good_json_lines(junk: str, position: int) -> None:
+    """The same for native JSONL: any text or JSON value as a line among good posts."""
+    import tempfile
+
+    goods = [
+        json.dumps({"type": "post", "platform": "twitter", "id": f"t{i}", "account_id": "601",
+                    "created_at": "2019-08-14T09:00:00Z", "text": f"post {i}"})
+        for i in range(4)
+    ]  # fmt: skip
+    lines = [*goods[:position], junk.replace("\r", " ").replace("\n", " "), *goods[position:]]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "extra.jsonl"
+        path.write_bytes(("\n".join(lines) + "\n").encode("utf-8", "surrogatepass"))
+        report = load([path], dry_run=True, report_dir=Path(tmp) / "r")
+        assert report.loaded + report.rejected == report.files[0].records
+        if report.rejects_file:
+            with open(report.rejects_file, newline="", encoding="utf-8") as f:
+                assert {int(r["line"]) for r in csv.DictReader(f)} <= {position + 1}
+        assert report.loaded >= len(goods)
