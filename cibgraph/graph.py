@@ -66,6 +66,9 @@ RETRY_SECONDS_EMBEDDED = 3.0
 PING_CYPHER = "RETURN 1 AS ok"
 #: Read mode plans a statement on Neo4j before running it (see cibgraph.readonly).
 EXPLAIN_PREFIX = "EXPLAIN "
+#: How ArcadeDB reports a statement or commit that failed inside the server (its log then
+#: names the cause: out of memory, no space left on device).
+_SERVER_FAILURE_MARKERS = ("Transaction error on commit", "Error executing Cypher command")
 #: Server refusals that mean "read mode held": ArcadeDB's permission check, Neo4j's
 #: READ access mode.
 _REFUSED_CODES = ("Neo.ClientError.Security.Forbidden", "Neo.ClientError.Statement.AccessMode")
@@ -137,11 +140,28 @@ class Graph:
             ) from None
         except _CONNECTION_ERRORS as exc:
             raise GraphUnavailable(self._lost_connection_message(exc)) from exc
-        except neo4j_errors.DatabaseError as exc:
-            # a commit the embedded server could not write: its log says why (disk full)
-            cause = self.server.failure_cause() if self.server is not None else None
+        except neo4j_errors.Neo4jError as exc:
+            # a statement or commit the embedded server failed inside (not a refusal of the
+            # statement): its log says why, when the cause is the machine's (memory, disk)
+            failed_inside = isinstance(exc, neo4j_errors.DatabaseError) or any(
+                marker in str(exc.message) for marker in _SERVER_FAILURE_MARKERS
+            )
+            cause = None
+            if self.server is not None and failed_inside:
+                for _ in range(5):  # the server may log the cause just after it answers
+                    cause = self.server.failure_cause()
+                    if cause:
+                        break
+                    time.sleep(0.2)
             if cause:
                 raise GraphUnavailable(f"{cause} (the server said: {exc.message})") from exc
+            if self.server is not None and "on commit" in str(exc.message):
+                # ArcadeDB drops the cause of a failed commit (a full disk is the usual one)
+                raise GraphUnavailable(
+                    f"the embedded server could not commit ({exc.message}); the usual cause "
+                    f"is a full disk: check the free space of {self.server.data_dir} (df -h) "
+                    f"and its log {self.server.log_file}"
+                ) from exc
             raise
 
     def _lost_connection_message(self, exc: BaseException) -> str:

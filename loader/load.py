@@ -247,7 +247,7 @@ def load(
 
             apply_schema(graph)
             if graph.store_dir is not None:
-                store = open_for_load(graph.store_dir, graph, name)
+                store = open_for_load(graph.store_dir, graph, name, stack)
         for path, spec in planned:
             ctx = Context(file=str(path), source=name, platform=platform, extra=extra)
             file_report = FileReport(str(path), spec.name)

@@ -20,6 +20,7 @@ batch was written); readers keep the last row of each post, account or page.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -28,6 +29,7 @@ import shutil
 import time
 import unicodedata
 from collections.abc import Iterable
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -253,6 +255,8 @@ def seal(root: Path, fingerprint: str | None) -> None:
     """Record that the store now matches the graph whose fingerprint is ``fingerprint``
     (None: it matches no graph, e.g. a store built straight from files)."""
     manifest = read_manifest(root)
+    if (Path(root) / CONCURRENT_MARK).exists():
+        fingerprint = None  # another load wrote the graph without the store: rebuild it
     manifest["graph_fingerprint"] = fingerprint
     write_manifest(root, manifest)
 
@@ -290,16 +294,38 @@ def clear(root: Path) -> None:
     root = Path(root)
     for table in TABLES:
         shutil.rmtree(root / table, ignore_errors=True)
+    (root / CONCURRENT_MARK).unlink(missing_ok=True)
     write_manifest(root, {"version": STORE_VERSION, "datasets": {}, "graph_fingerprint": None})
 
 
-def open_for_load(root: Path, graph: Any, dataset: str) -> StoreWriter | None:
+#: Held (flock) by the one load that writes the store; a concurrent load of the same graph
+#: writes only the graph and leaves this mark, so the store is rebuilt before it is read.
+LOAD_LOCK = ".load.lock"
+CONCURRENT_MARK = ".written-without-store"
+
+
+def open_for_load(
+    root: Path, graph: Any, dataset: str, stack: ExitStack | None = None
+) -> StoreWriter | None:
     """The writer a load into ``graph`` should feed, or None.
 
     The store is written only when it already matches the graph (or the graph is empty):
     then after the load it matches again. Otherwise it is cleared and left unsealed, and
-    the next ``detect`` builds it again from the graph.
+    the next ``detect`` builds it again from the graph. Only one load at a time writes it
+    (a lock held until ``stack`` closes): a load that finds another one writing leaves
+    the store to be rebuilt, so it can never be sealed without that load's actions.
     """
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    lock = open(root / LOAD_LOCK, "a")  # noqa: SIM115 - held until the load ends
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        lock.close()
+        (root / CONCURRENT_MARK).touch()
+        return None
+    if stack is not None:
+        stack.callback(lock.close)
     current = graph_fingerprint(graph)
     sealed = read_manifest(root).get("graph_fingerprint")
     if current == EMPTY_FINGERPRINT or sealed != current:

@@ -15,6 +15,7 @@ import pytest
 from helpers import CLI
 from loader_helpers import FIXTURES, counts
 
+from analytics.store import StoreReader, ensure_store
 from cibgraph.embedded import EmbeddedServer
 from cibgraph.graph import Graph, connect
 from cibgraph.settings import Settings
@@ -41,6 +42,11 @@ def test_concurrent_loads_of_the_same_files_both_succeed(
     assert [p.returncode for p in procs] == [0, 0, 0, 0], [err[-2000:] for _, err in results]
     together = counts(graph)
     together.pop("LoadCheckpoint")
+    # the action store holds every timed post of the graph (rebuilt if a load skipped it)
+    with StoreReader(ensure_store(graph)) as reader:
+        stored = reader.con.execute("SELECT count(*) FROM posts").fetchone()[0]
+    timed = graph.query("MATCH (p:Post) WHERE p.ts IS NOT NULL RETURN count(p) AS n")[0]["n"]
+    assert stored == timed > 0
     graph.execute("MATCH (n) DETACH DELETE n")
     load([Path(f) for f in files], graph=graph, dataset="same", report_dir=tmp_path / "alone")
     alone = counts(graph)
