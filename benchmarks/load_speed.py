@@ -152,6 +152,16 @@ def _exports(text: str) -> dict[str, str]:
     )
 
 
+def _settings(exports: dict[str, str], data_dir: Path) -> Settings:
+    """Settings for the server whose ``export`` lines neo4j-local printed."""
+    return Settings(
+        uri=exports["CIBGRAPH_URI"],
+        user="neo4j",
+        password=Path(exports["CIBGRAPH_PASSWORD_FILE"]).read_text().strip(),
+        data_dir=data_dir,
+    )
+
+
 def _neo4j(data: Path, work: Path, batch_size: int) -> None:
     """The transactional and the bulk route into a local Neo4j 5.26 (two fresh servers)."""
     home = work / "neo4j"
@@ -159,13 +169,7 @@ def _neo4j(data: Path, work: Path, batch_size: int) -> None:
     exports = _exports(_local("start", str(home)))
     print(f"neo4j (local, APOC+GDS): cold start to Bolt ready {time.perf_counter() - t:.1f} s")
     try:
-        settings = Settings(
-            uri=exports["CIBGRAPH_URI"],
-            user="neo4j",
-            password=Path(exports["CIBGRAPH_PASSWORD_FILE"]).read_text().strip(),
-            data_dir=work / "neo4j-cibgraph",
-        )
-        with connect(settings) as graph:
+        with connect(_settings(exports, work / "neo4j-cibgraph")) as graph:
             _timed_load(graph, data, work / "load-neo4j", batch_size, "neo4j (transactional)")
     finally:
         _local("stop", str(home))
@@ -190,13 +194,7 @@ def _neo4j(data: Path, work: Path, batch_size: int) -> None:
     )
     exports = _exports(_local("start", str(bulk_home)))
     try:
-        settings = Settings(
-            uri=exports["CIBGRAPH_URI"],
-            user="neo4j",
-            password=Path(exports["CIBGRAPH_PASSWORD_FILE"]).read_text().strip(),
-            data_dir=work / "neo4j-bulk-cibgraph",
-        )
-        with connect(settings) as graph:
+        with connect(_settings(exports, work / "neo4j-bulk-cibgraph")) as graph:
             rels = {k: v for k, v in rel_counts(graph).items() if v}
             print(f"  imported graph: relationships {rels} = {sum(rels.values()):,}")
     finally:
