@@ -3,9 +3,13 @@
 Time-windowed signals (url, domain, repost, reply, hashtag, text, near_text) follow the
 QUT toolkit exactly: a directed edge ``src -> dst`` whose weight is the number of distinct
 posts of ``src`` for which ``dst`` acted on the same object within ``window`` seconds
-(either side), kept when the weight reaches ``min_weight``. The self-join runs in DuckDB.
+(either side), kept when the weight reaches ``min_weight``. :data:`COACTION_SQL` is the
+definition, and runs in DuckDB where the actions are a DuckDB relation (the library's
+QUT-file path, :mod:`analytics.qutfile`); detection computes the same edges with the
+compiled sweep of :mod:`analytics.window_join`, which needs no hash table of pairs
+(10M actions with no hot-object cap: 15 s instead of 233 s, 1.7 GiB instead of 14.8).
 
-The self-join is bucketed: each action falls in a time bucket ``floor(ts / (window + 1))``
+The SQL self-join is bucketed: each action falls in a time bucket ``floor(ts / (window + 1))``
 and is joined only with the actions on the same object in its own and the two neighbouring
 buckets, then the exact ``BETWEEN`` test decides. Two actions at most ``window`` apart are
 always in the same or adjacent buckets (the buckets are wider than the window, which keeps
@@ -40,6 +44,7 @@ import numpy as np
 
 from analytics.actions import Actions, SignalTable
 from analytics.minhash import near_duplicate_groups
+from analytics.window_join import window_join
 
 WINDOW_SIGNALS = ("url", "domain", "repost", "reply", "hashtag", "text", "near_text")
 
@@ -169,22 +174,13 @@ def run_coaction(con: duckdb.DuckDBPyConnection, params: SignalParams) -> tuple[
 
 
 def window_edges(table: SignalTable, signal: str, params: SignalParams) -> EdgeList:
-    """QUT-style co-action edges of one time-windowed signal."""
-    empty = np.zeros(0, dtype=np.int64)
-    if len(table) == 0:
-        return EdgeList(signal, empty, empty, empty, empty, table.objects.values)
-    with connect() as con:
-        con.register("acts", table.columns())
-        found, skipped = run_coaction(con, params)
-    return EdgeList(
-        signal,
-        found["src"].astype(np.int64),
-        found["dst"].astype(np.int64),
-        found["weight"].astype(np.int64),
-        found["example"].astype(np.int64),
-        table.objects.values,
-        skipped,
-    )
+    """QUT-style co-action edges of one time-windowed signal: COACTION_SQL's answer,
+    computed by the compiled sweep of :mod:`analytics.window_join`."""
+    src, dst, weight, example, skipped = window_join(
+        table.actor, table.post, table.ts, table.obj,
+        params.window, params.min_weight, params.max_actors,
+    )  # fmt: skip
+    return EdgeList(signal, src, dst, weight, example, table.objects.values, skipped)
 
 
 def near_text_table(acts: Actions, threshold: float = 0.8) -> SignalTable:

@@ -13,10 +13,8 @@ a few are hot; the hottest gets at most ``--hot-share`` of the rows, default 2%)
 over hours after the message, plus coordinated bursts (5% of the rows: groups of 5-50
 actors acting on one object within seconds); and ``--posts`` link-share rows the same
 way (15% of link posts carry two urls). For each signal,
-``analytics.coaction.window_edges`` is timed with ``max_actors`` 500 and with ``None``
-(no hot-object cap); ``--caps`` picks which. The DuckDB connection gets
-``analytics.coaction.memory_limit()`` (60% of RAM, ``$CIBGRAPH_DUCKDB_MEMORY`` overrides)
-and a spill directory under ``$TMPDIR``.
+``analytics.coaction.window_edges`` (the compiled sweep of ``analytics.window_join``) is
+timed with ``max_actors`` 500 and with ``None`` (no hot-object cap); ``--caps`` picks which.
 
 Near duplicates: ``--texts`` short multilingual texts (English words and a few Chinese
 characters, 5% near-copies of another text with one word swapped or an emoji added),
@@ -27,7 +25,7 @@ near-copy pairs (both texts in one group) is printed too.
 Every measurement runs in its own child process (so peak RSS, ``ru_maxrss``, is that
 measurement's, data included; the RSS once the data is built is printed alongside) and
 is killed after ``--timeout`` seconds. Targets: 10M posts <= 60 s and <= 8 GiB per signal;
-1M texts <= 5 min on 2 cores.
+1M texts <= 20 s on 2 cores.
 """
 
 from __future__ import annotations
