@@ -32,6 +32,7 @@ import importlib.util
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -47,6 +48,9 @@ from cibgraph.settings import EMBEDDED_DATABASE
 HOST = "127.0.0.1"
 ROOT_USER = "root"
 ENV_HEAP = "CIBGRAPH_EMBEDDED_HEAP"
+#: Less free space than this on the data directory's disk when a write fails: the disk is
+#: full (one batch of a load needs a few MiB).
+LOW_SPACE = 64 * 2**20
 #: The line cibgraph writes into the server log before each start.
 _START_MARK = "--- cibgraph: starting embedded server"
 DEFAULT_HEAP = "4g"
@@ -212,8 +216,10 @@ class EmbeddedServer:
         return pid_alive(pid) and f"arcadedb.server.rootPath={self.root_path}" in _cmdline(pid)
 
     def failure_cause(self, tail_bytes: int = 200_000) -> str | None:
-        """What the server's log says went wrong, when it names a cause a user can act on
-        (out of memory, a full disk), in one sentence; None otherwise."""
+        """What went wrong, when it is a cause a user can act on, in one sentence: out of
+        memory (from the server's log), or a full disk (from the log, or measured: less than
+        ``LOW_SPACE`` left, since ArcadeDB reports a failed write only as "Transaction error
+        on commit"); None otherwise."""
         try:
             with open(self.log_file, "rb") as f:
                 f.seek(0, os.SEEK_END)
@@ -228,12 +234,23 @@ class EmbeddedServer:
                 f"the embedded server ran out of memory (Java heap {heap}); give it more with "
                 f"{ENV_HEAP}, e.g. {ENV_HEAP}=8g, then run the command again"
             )
-        if "No space left on device" in tail or "Not enough space" in tail:
+        free = self.free_space()
+        if "No space left on device" in tail or "Not enough space" in tail or (
+            free is not None and free < LOW_SPACE
+        ):
+            left = "" if free is None else f" ({free / 2**20:.0f} MiB free)"
             return (
-                f"the disk holding {self.data_dir} is full; free space there (or move the data "
-                "with CIBGRAPH_DATA_DIR) and run the command again"
+                f"the disk holding {self.data_dir} is full{left}; free space there (or move "
+                "the data with CIBGRAPH_DATA_DIR) and run the command again"
             )
         return None
+
+    def free_space(self) -> int | None:
+        """Bytes free for this user on the file system of the data directory."""
+        try:
+            return shutil.disk_usage(self.data_dir).free
+        except OSError:
+            return None
 
     def password(self) -> str:
         """The root password, generated into a 0600 file on first use."""

@@ -156,11 +156,14 @@ class Graph:
             if cause:
                 raise GraphUnavailable(f"{cause} (the server said: {exc.message})") from exc
             if self.server is not None and "on commit" in str(exc.message):
-                # ArcadeDB drops the cause of a failed commit (a full disk is the usual one)
+                # ArcadeDB drops the cause of a failed commit; the disk has room again (a
+                # transaction bigger than the free space was rolled back), or it is not that
+                free = self.server.free_space()
+                room = "" if free is None else f" ({free / 2**20:.0f} MiB free now)"
                 raise GraphUnavailable(
                     f"the embedded server could not commit ({exc.message}); the usual cause "
-                    f"is a full disk: check the free space of {self.server.data_dir} (df -h) "
-                    f"and its log {self.server.log_file}"
+                    f"is a disk too full for the transaction: check the free space of "
+                    f"{self.server.data_dir}{room} and the server's log {self.server.log_file}"
                 ) from exc
             raise
 
