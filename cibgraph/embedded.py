@@ -235,8 +235,10 @@ class EmbeddedServer:
                 f"{ENV_HEAP}, e.g. {ENV_HEAP}=8g, then run the command again"
             )
         free = self.free_space()
-        if "No space left on device" in tail or "Not enough space" in tail or (
-            free is not None and free < LOW_SPACE
+        if (
+            "No space left on device" in tail
+            or "Not enough space" in tail
+            or (free is not None and free < LOW_SPACE)
         ):
             left = "" if free is None else f" ({free / 2**20:.0f} MiB free)"
             return (

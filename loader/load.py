@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cibgraph.errors import CibgraphError
 from cibgraph.output import safe_cell
@@ -34,7 +34,7 @@ from loader.formats import DATA_SUFFIXES, Context, FormatSpec, UnknownFormat, de
 from loader.formats.common import RowError, is_platform_name
 from loader.formats.ira import AUTHORS
 from loader.formats.native import kind_of_jsonl
-from loader.reader import Record, not_text, read_csv, read_jsonl
+from loader.reader import Record, not_text, read_csv, read_header, read_jsonl
 from loader.records import Reject, Row
 from loader.store import (
     StoreWriter,
@@ -52,6 +52,8 @@ if TYPE_CHECKING:
 
 REJECTS_NAME = "rejects.csv"
 SUMMARY_NAME = "summary.json"
+#: Lines shown per dropped field in the summary.
+DROP_EXAMPLES = 3
 
 
 class LoadError(CibgraphError):
@@ -68,6 +70,17 @@ class FileReport:
     resumed_from: int = 0  # records skipped because a checkpoint said they were committed
     skipped: bool = False  # whole file already loaded
     seconds: float = 0.0
+    ignored_columns: list[str] = field(default_factory=list)  # in the file, not read
+    missing_columns: list[str] = field(default_factory=list)  # known, not in the file
+    #: field -> {"count": records loaded without it, "examples": ["line 7: reason", ...]}
+    dropped: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def drop(self, line: int, fld: str, reason: str) -> None:
+        """A record loaded without its damaged field ``fld``."""
+        entry = self.dropped.setdefault(fld, {"count": 0, "examples": []})
+        entry["count"] += 1
+        if len(entry["examples"]) < DROP_EXAMPLES:
+            entry["examples"].append(f"line {line}: {reason}")
 
 
 @dataclass
@@ -90,6 +103,22 @@ class LoadReport:
 
     def to_dict(self) -> dict[str, object]:
         return {**asdict(self), "loaded": self.loaded, "rejected": self.rejected}
+
+    def column_notes(self) -> list[str]:
+        """What the load did with each file's columns and damaged fields, one line each."""
+        lines: list[str] = []
+        for f in self.files:
+            name = Path(f.path).name
+            if f.missing_columns:
+                lines.append(f"{name}: no column {', '.join(f.missing_columns)} (loaded without)")
+            if f.ignored_columns:
+                lines.append(f"{name}: ignored column(s) {', '.join(f.ignored_columns)}")
+            for fld, drop in f.dropped.items():
+                example = drop["examples"][0] if drop["examples"] else ""
+                lines.append(
+                    f"{name}: {drop['count']:,} record(s) loaded without {fld} (damaged; {example})"
+                )
+        return lines
 
 
 def check_platform(platform: str) -> None:
@@ -171,15 +200,29 @@ class _Quarantine:
 
 
 def _parsed(
-    records: Iterator[Record | Reject], spec: FormatSpec, ctx: Context
+    records: Iterator[Record | Reject],
+    spec: FormatSpec,
+    ctx: Context,
+    report: FileReport | None = None,
+    fill: tuple[str, ...] = (),
 ) -> Iterator[tuple[Row | Reject, int]]:
-    """(row or reject, records consumed so far)."""
+    """(row or reject, records consumed so far). The known columns ``fill`` (those the
+    file lacks) reach the parser as None; fields the parser dropped are counted in
+    ``report``."""
     for count, item in enumerate(records, start=1):
         if isinstance(item, Reject):
             yield item, count
             continue
+        fields = item.fields
+        for name in fill:
+            fields[name] = None
+        ctx.dropped.clear()
         try:
-            yield spec.parse(item.fields, ctx), count
+            row = spec.parse(fields, ctx)
+            if ctx.dropped and report is not None:
+                for fld, reason in ctx.dropped:
+                    report.drop(item.line, fld, reason)
+            yield row, count
         except RowError as exc:
             yield Reject(ctx.file, item.line, exc.field, exc.reason, item.raw), count
         except Exception as exc:  # hostile input: one row never stops a load
@@ -249,8 +292,14 @@ def load(
             if graph.store_dir is not None:
                 store = open_for_load(graph.store_dir, graph, name, stack)
         for path, spec in planned:
-            ctx = Context(file=str(path), source=name, platform=platform, extra=extra)
+            ctx = Context(
+                file=str(path), source=name, platform=platform, extra=extra, strict=strict
+            )
             file_report = FileReport(str(path), spec.name)
+            if not spec.jsonl:
+                header = read_header(path)[0]
+                file_report.ignored_columns = spec.ignored(header)
+                file_report.missing_columns = spec.missing(header)
             report.files.append(file_report)
             if spec.jsonl:
                 ctx.extra["native_kind"] = kind_of_jsonl(path)
@@ -312,8 +361,10 @@ def _load_file(
         report.skipped = True
         report.resumed_from = done
         return
+    fill = tuple(report.missing_columns)
     if strict:
-        for item, _ in _parsed(_records(path, spec), spec, Context(**{**ctx.__dict__})):
+        check = Context(**{**ctx.__dict__, "dropped": []})
+        for item, _ in _parsed(_records(path, spec), spec, check, fill=fill):
             if isinstance(item, Reject):
                 raise LoadError(f"--strict: {item}; nothing from {path} was written")
     if store_only and store is not None and spec.name in columnar.FORMATS and not strict:
@@ -347,7 +398,7 @@ def _load_file(
         batch = Batch()
         batch_start = consumed
 
-    for item, count in _parsed(_records(path, spec, skip=done), spec, ctx):
+    for item, count in _parsed(_records(path, spec, skip=done), spec, ctx, report, fill):
         consumed = done + count
         report.records += 1
         pending_progress += 1

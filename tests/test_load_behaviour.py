@@ -109,10 +109,10 @@ def test_strict_refuses_the_file_before_writing(graph: Graph, tmp_path: Path) ->
 
 def test_dry_run_writes_nothing_but_reports(graph: Graph, tmp_path: Path) -> None:
     report = load_fixture(graph, "twitter", tmp_path, dry_run=True)
-    assert (report.loaded, report.rejected) == (8, 4) and report.dry_run
+    assert (report.loaded, report.rejected) == (9, 3) and report.dry_run
     assert counts(graph) == {}
     summary = json.loads((tmp_path / "report" / "summary.json").read_text())
-    assert summary["loaded"] == 8 and summary["rejected"] == 4
+    assert summary["loaded"] == 9 and summary["rejected"] == 3
 
 
 def test_unknown_format_names_the_candidates(graph: Graph, tmp_path: Path) -> None:
@@ -124,6 +124,8 @@ def test_unknown_format_names_the_candidates(graph: Graph, tmp_path: Path) -> No
     assert "odd.csv: unrecognised columns (2, delimiter ','" in message
     for name in ("twitter-tweets", "ira-tweets", "crowdtangle", "native-posts", "qut"):
         assert name in message
+    # the layout sharing most columns, and the required ones the file lacks
+    assert "The closest is native-pages, which lacks platform, id." in message
 
 
 def test_format_option_narrows_detection(graph: Graph, tmp_path: Path) -> None:

@@ -3,7 +3,7 @@
 import datetime as dt
 from pathlib import Path
 
-from loader_helpers import counts, load_fixture, one, pairs
+from loader_helpers import FIXTURES, counts, load_fixture, one, pairs
 
 from cibgraph.graph import Graph
 
@@ -68,3 +68,42 @@ def test_zones_links_and_post_ids(graph: Graph, tmp_path: Path) -> None:
         ("900800700_880001", "Defend Hong Kong 守護香港"),
         ("900800700_880002", "Defend Hong Kong 守護香港"),
     }
+
+
+def test_zone_abbreviations_and_number_locales(graph: Graph, tmp_path: Path) -> None:
+    # a Brazilian export: BRT times, counts like 407.137, scores like 1,4; and other
+    # users' zones. Each post was written at 12:00 local time on 1 March 2021.
+    report = load_fixture(graph, "crowdtangle-locales", tmp_path)
+    (f,) = report.files
+    assert (f.loaded, f.rejected) == (6, 1)
+    assert report.first_rejects == [
+        f"{FIXTURES / 'crowdtangle-locales' / 'brazil_pages_2021.csv'}:8: field 'Post Created': "
+        "unknown time zone abbreviation 'XYZT' in '2021-03-01 12:00:00 XYZT'"
+    ]
+    assert f.missing_columns == ["Page Admin Top Country"] and f.ignored_columns == [
+        "Post Views Rate"
+    ]
+    assert {k: v["examples"] for k, v in f.dropped.items()} == {
+        "Overperforming Score": [
+            "line 4: '1,234' is ambiguous: 1,234 could be a decimal or a thousands separator"
+        ],
+        "Total Interactions": ["line 7: '1.5' is not a whole number"],
+    }
+    rows = graph.query(
+        "MATCH (p:Post)-[:POSTED_IN]->(g:Page) RETURN p.id AS id, p.created_at AS t, "
+        "p.interactions AS total, p.like_count AS likes, p.overperforming AS score "
+        "ORDER BY id"
+    )
+    got = [
+        (r["id"][-1], r["t"].strftime("%H:%M"), r["total"], r["likes"], r["score"]) for r in rows
+    ]
+    assert got == [
+        ("1", "15:00", 407137, 398002, 1.4),  # BRT  -03:00
+        ("2", "11:00", 1204, 1150, -2.35),  # CET  +01:00
+        ("3", "06:30", 87, 80, None),  # IST  +05:30 (the score is ambiguous: dropped)
+        ("4", "03:00", 12, 10, 0.87),  # JST  +09:00
+        ("5", "02:00", 5, 5, 3.1),  # AEST +10:00
+        ("6", "15:00", None, 1, 1.0),  # -03 (1.5 interactions is no count: dropped)
+    ]
+    page = one(graph, "MATCH (g:Page) RETURN g.followers AS f, g.created_at AS c")
+    assert page["f"] == 1_350_112 and page["c"].strftime("%Y-%m-%d %H:%M") == "2015-06-01 13:00"

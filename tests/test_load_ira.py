@@ -79,3 +79,24 @@ def test_per_author_tweets_without_authors_are_rejected(graph: Graph, tmp_path: 
             FIXTURES / "ira_authors" / "TEN_GOP.csv", graph=graph, strict=True, report_dir=tmp_path
         )
     assert counts(graph).get("Post", 0) == 0
+
+
+def test_ids_lost_to_a_spreadsheet_come_back_from_article_url(graph: Graph, tmp_path: Path) -> None:
+    # a copy of the 538 layout saved by a spreadsheet: ids in scientific notation, years in
+    # two digits; article_url (a string) keeps the author's and the tweet's ids exactly
+    report = load_fixture(graph, "ira-spreadsheet", tmp_path)
+    assert (report.loaded, report.rejected) == (2, 1)
+    assert report.first_rejects == [
+        f"{FIXTURES / 'ira-spreadsheet' / 'IRAhandle_tweets_sample.csv'}:4: field "
+        "'external_author_id': id '9.06E+17' is in scientific notation (mangled by a "
+        "spreadsheet); its digits are lost"
+    ]
+    rows = graph.query(
+        "MATCH (a:Account)-[:POSTED]->(p:Post) RETURN a.id AS a, a.handle AS h, p.id AS p, "
+        "p.created_at AS t ORDER BY p"
+    )
+    got = [(r["a"], r["h"], r["p"], r["t"].strftime("%Y-%m-%d %H:%M")) for r in rows]
+    assert got == [
+        ("905874659358453760", "10_GOP", "914580356430536707", "2017-10-01 19:58"),
+        ("905874659358453760", "10_GOP", "914621840496189440", "2017-10-01 22:43"),
+    ]

@@ -6,17 +6,19 @@ import csv
 import io
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from loader_helpers import pairs
 
 from cibgraph.graph import Graph
-from loader import load
+from loader import LoadError, load
 
 HEADER = ["platform", "id", "account_id", "created_at", "text", "like_count", "urls"]
 GOOD = ["twitter", "{id}", "acc1", "2019-08-13T10:00:00Z", "fine", "3", "https://x.example/a"]
 
-# (column index, bad value, field named in the reject)
+# (column index, bad value, field named in the reject): damage to what a record cannot
+# exist without (a damaged optional field only costs that field: see below)
 CORRUPTIONS = st.one_of(
     st.tuples(
         st.just(1),
@@ -27,9 +29,6 @@ CORRUPTIONS = st.one_of(
         st.just(3),
         st.sampled_from(["yesterday", "2019-13-45", "13/08/2019", ""]),
         st.just("created_at"),
-    ),
-    st.tuples(
-        st.just(5), st.text(alphabet="abcxyz!?", min_size=1, max_size=5), st.just("like_count")
     ),
     st.tuples(st.just(0), st.sampled_from(["", "   "]), st.just("platform")),
     st.tuples(st.just(4), st.sampled_from(["a\x00b", "x" * 100_001]), st.just("text")),
@@ -73,6 +72,44 @@ def test_malformed_row_is_quarantined_and_not_written(
     # nothing from the bad row: no post, no account or url that only it would create
     assert graph.query("MATCH (p:Post) WHERE p.id = 'BADROW' RETURN p") == []
     assert graph.query("MATCH (a:Account) RETURN a.id AS id") == [{"id": "acc1"}]
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    bad_value=st.text(alphabet="abcxyz!?", min_size=1, max_size=5),
+    position=st.integers(min_value=0, max_value=4),
+)
+def test_a_damaged_count_costs_that_field_not_the_row(
+    graph: Graph, tmp_path: Path, bad_value: str, position: int
+) -> None:
+    graph.execute("MATCH (n) DETACH DELETE n")
+    rows = [[v.format(id=f"g{i}") for v in GOOD] for i in range(4)]
+    bad = [v.format(id="DAMAGED") for v in GOOD]
+    bad[5] = bad_value  # like_count
+    position = min(position, len(rows))
+    rows.insert(position, bad)
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows([HEADER, *rows])
+    path = tmp_path / "posts.csv"
+    path.write_text(buffer.getvalue())
+
+    report = load([path], graph=graph, report_dir=tmp_path / "r", resume=False)
+
+    assert (report.loaded, report.rejected) == (5, 0)
+    assert report.files[0].dropped == {
+        "like_count": {
+            "count": 1,
+            "examples": [f"line {position + 2}: {bad_value!r} is not a number"],
+        }
+    }
+    likes = {
+        r["id"]: r["n"] for r in graph.query("MATCH (p:Post) RETURN p.id AS id, p.like_count AS n")
+    }
+    assert likes == {"g0": 3, "g1": 3, "g2": 3, "g3": 3, "DAMAGED": None}
+    with pytest.raises(LoadError, match=f":{position + 2}: field 'like_count'"):
+        load([path], graph=graph, report_dir=tmp_path / "s", resume=False, strict=True)
 
 
 def _native_posts(path: Path, lines: list[str]) -> Path:

@@ -2,11 +2,14 @@
 
 import csv
 import datetime as dt
+import json
 from pathlib import Path
 
+import pytest
 from loader_helpers import counts, load_fixture, one, pairs
 
 from cibgraph.graph import Graph
+from loader.load import LoadError
 
 HASH = "vMm2zemFOF7kmXoDyX24Bo+TorqhNutpZlATYyxsE="
 
@@ -14,15 +17,23 @@ HASH = "vMm2zemFOF7kmXoDyX24Bo+TorqhNutpZlATYyxsE="
 def test_counts_and_rejects(graph: Graph, tmp_path: Path) -> None:
     report = load_fixture(graph, "twitter", tmp_path)
     assert [f.format for f in report.files] == ["twitter-users", "twitter-tweets"]
-    assert (report.loaded, report.rejected) == (8, 4)
+    assert (report.loaded, report.rejected) == (9, 3)
+    # a damaged list costs that field, not the tweet
+    assert report.files[1].dropped == {
+        "hashtags": {
+            "count": 1,
+            "examples": ["line 7: \"['unterminated\" is not a list like ['a', 'b']"],
+        }
+    }
+    assert report.files[1].ignored_columns == report.files[1].missing_columns == []
     assert counts(graph) == {
         "Account": 5,
-        "Post": 6,
+        "Post": 7,
         "Url": 2,
         "Domain": 2,
         "Hashtag": 2,
         "LoadCheckpoint": 2,
-        "POSTED": 6,
+        "POSTED": 7,
         "REPOST_OF": 2,
         "REPLY_TO": 1,
         "QUOTES": 1,
@@ -37,7 +48,6 @@ def test_counts_and_rejects(graph: Graph, tmp_path: Path) -> None:
         ("china_082019_1_users_csv_hashed.csv", "5", "userid"),
         ("china_082019_1_users_csv_hashed.csv", "6", ""),
         ("china_082019_1_tweets_csv_hashed.csv", "6", "tweet_time"),
-        ("china_082019_1_tweets_csv_hashed.csv", "7", "hashtags"),
     ]
 
 
@@ -90,6 +100,7 @@ def test_posts_and_their_relationships(graph: Graph, tmp_path: Path) -> None:
         (HASH, "2003"),
         ("8888", "9999"),
         ("1001", "2004"),
+        ("1001", "2006"),
         ("7777", "2007"),
     }
     assert pairs(graph, "MATCH (p:Post)-[:REPOST_OF]->(o:Post) RETURN p.id, o.id") == {
@@ -121,3 +132,56 @@ def test_posts_and_their_relationships(graph: Graph, tmp_path: Path) -> None:
     # the retweeted original outside the release is a stub: key only
     stub = one(graph, "MATCH (p:Post {uid: 'twitter:9999'}) RETURN p.text AS t, p.id AS id")
     assert stub == {"t": None, "id": "9999"}
+
+
+def test_a_30_column_release_with_float_references(graph: Graph, tmp_path: Path) -> None:
+    # later releases drop poll_choices; a spreadsheet turned reference ids into floats
+    report = load_fixture(graph, "twitter-2021", tmp_path)
+    users, tweets = report.files
+    assert (users.format, tweets.format) == ("twitter-users", "twitter-tweets")
+    assert (report.loaded, report.rejected) == (6, 0)
+    assert tweets.missing_columns == ["poll_choices"] and tweets.ignored_columns == []
+    assert {k: (v["count"], v["examples"]) for k, v in tweets.dropped.items()} == {
+        "in_reply_to_tweetid": (
+            1,
+            [
+                "line 3: id '1.334501234567890e+18' is in scientific notation (mangled by a "
+                "spreadsheet); its digits are lost"
+            ],
+        ),
+        "retweet_tweetid": (
+            1,
+            ["line 4: id '1334501234567890001.0' looks like a float (mangled by a spreadsheet)"],
+        ),
+        "quote_count": (1, ["line 5: 'n/a' is not a number"]),
+    }
+    # every tweet is there with its own id, author and time; only the lost references are not
+    assert pairs(graph, "MATCH (a:Account)-[:POSTED]->(p:Post) RETURN a.id, p.id") == {
+        ("3001", "1334501234567890001"),
+        ("Ab3xk9+Qz0Yw2PmLq7RtVn4sDfGhJkLzXcVbNm1o2E=", "1334501234567890002"),
+        ("Ab3xk9+Qz0Yw2PmLq7RtVn4sDfGhJkLzXcVbNm1o2E=", "1334501234567890003"),
+        ("3001", "1334501234567890004"),
+    }
+    assert pairs(graph, "MATCH (p:Post)-[:QUOTES]->(o:Post) RETURN p.id, o.id") == {
+        ("1334501234567890004", "1334501234567890001")
+    }
+    assert counts(graph).get("REPLY_TO", 0) == counts(graph).get("REPOST_OF", 0) == 0
+    retweet = one(
+        graph,
+        "MATCH (p:Post {id: '1334501234567890003'}) RETURN p.is_repost AS rt, "
+        "p.like_count AS likes, p.quote_count AS quotes",
+    )
+    assert retweet == {"rt": True, "likes": 0, "quotes": 0}
+    quoted = one(
+        graph,
+        "MATCH (p:Post {id: '1334501234567890004'}) RETURN p.like_count AS likes, "
+        "p.quote_count AS quotes",
+    )
+    assert quoted == {"likes": 3, "quotes": None}
+    summary = json.loads((tmp_path / "report" / "summary.json").read_text())
+    assert summary["files"][1]["dropped"]["retweet_tweetid"]["count"] == 1
+
+
+def test_strict_rejects_a_damaged_optional_field(graph: Graph, tmp_path: Path) -> None:
+    with pytest.raises(LoadError, match=r":3: field 'in_reply_to_tweetid'"):
+        load_fixture(graph, "twitter-2021", tmp_path, strict=True)

@@ -193,6 +193,8 @@ def detect_cmd(
                 f"see {report.rejects_file}",
                 err=True,
             )
+        for line in report.column_notes():
+            click.echo(line, err=True)
     else:
         from cibgraph.graph import connect
 

@@ -174,6 +174,8 @@ def print_report(report: LoadReport) -> None:
     console.print(f"{report.loaded:,} loaded, {report.rejected:,} rejected")
     for line in report.first_rejects[:5]:
         console.print(f"  rejected {line}", markup=False, highlight=False)
+    for line in report.column_notes():
+        console.print(f"  {line}", markup=False, highlight=False)
     if report.rejects_file:
         console.print(f"rejects: {report.rejects_file}", markup=False)
     console.print(f"summary: {Path(report.report_dir or '.') / 'summary.json'}", markup=False)

@@ -49,14 +49,20 @@ def detect(path: Path, wanted: str | None = None) -> FormatSpec:
             return native.JSONL_FORMAT
         raise UnknownFormat(f"{path}: JSON lines are read as the native format only")
     header, delimiter = read_header(path)
-    matching = [spec for spec in candidates if not spec.jsonl and spec.matches(header)]
+    scored = [(spec.fit(header), spec) for spec in candidates if not spec.jsonl]
+    best = max((score[0] for score, _ in scored), default=0.0)
+    matching = [spec for score, spec in scored if score[0] > 0 and score[0] == best]
     if len(matching) > 1:
         # Native kinds can share a header (pages and groups: platform,id,name): the file
-        # name says which one (groups.csv, my_pages.csv ...).
+        # name says which one (groups.csv, my_pages.csv ...); else the layout with the
+        # larger share of its columns present
         stem = path.stem.lower()
         named = [s for s in matching if s.name.removeprefix("native-").replace("-", "_") in stem]
         if len(named) == 1:
             return named[0]
+        most = max(spec.fit(header)[1] for spec in matching)
+        matching = [spec for spec in matching if spec.fit(header)[1] == most]
+    if len(matching) > 1:
         raise UnknownFormat(
             f"{path}: the header fits {', '.join(s.name for s in matching)}; name the file "
             f"after its kind (e.g. groups.csv) or pass --format"
@@ -67,11 +73,24 @@ def detect(path: Path, wanted: str | None = None) -> FormatSpec:
     if wanted == "qut" and len(header) == len(qut.COLUMNS):
         return candidates[0]
     shown = ", ".join(header[:8]) + (", ..." if len(header) > 8 else "")
+    closest = max(
+        (s for s in candidates if not s.jsonl and s.matches is None),
+        key=lambda s: len(set(header) & set(s.columns)),
+        default=None,
+    )
+    hint = (
+        f"The closest is {closest.name}, which lacks {', '.join(closest.lacks(header))}. "
+        if closest is not None and set(header) & set(closest.columns)
+        else ""
+    )
+    hint += (
+        "It could be one of: "
+        + "; ".join(f"{s.name} = {s.title}" for s in candidates if not s.jsonl)
+        + ". "
+    )
     raise UnknownFormat(
         f"{path}: unrecognised columns ({len(header)}, delimiter {delimiter!r}: {shown}). "
-        f"It could be one of: "
-        + "; ".join(f"{s.name} = {s.title}" for s in candidates if not s.jsonl)
-        + ". See docs/formats.md, or pass --format."
+        f"{hint}See docs/formats.md, or pass --format."
     )
 
 

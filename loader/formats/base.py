@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
+from loader.formats.common import RowError
 from loader.records import Row
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -17,25 +20,91 @@ class Context:
     source: str  # dataset name written to every node's `source`
     platform: str = "twitter"  # for formats that do not say (QUT generic CSV)
     extra: dict[str, Any] = field(default_factory=dict)
+    #: With ``strict``, a damaged optional field rejects its row; else the row loads
+    #: without it and the drop is counted (see :meth:`optional`).
+    strict: bool = False
+    dropped: list[tuple[str, str]] = field(default_factory=list)  # this row's (field, reason)
+
+    def optional(self, parse: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+        """``parse(*args)`` for a field a record can exist without: when it raises
+        :class:`RowError`, the field is dropped (None) and noted in ``dropped`` - or, with
+        ``strict``, the row is rejected as before."""
+        try:
+            return parse(*args, **kwargs)
+        except RowError as exc:
+            if self.strict:
+                raise
+            self.dropped.append((exc.field, exc.reason))
+            return None
+
+
+Required = str | tuple[str, ...]  # a column, or alternatives of which one must be present
 
 
 @dataclass(frozen=True)
 class FormatSpec:
-    """One file layout: how to recognise it and how to parse one record of it."""
+    """One file layout: how to recognise it and how to parse one record of it.
+
+    A header fits when it has every ``required`` column (or one of each group of
+    alternatives); among the layouts it fits, the one that knows most of its columns wins,
+    then the one most of whose ``columns`` it has (:meth:`fit`). Known columns a file
+    lacks reach the parser as None, and columns it does not know are ignored; both are
+    listed in the load summary."""
 
     name: str  # e.g. "twitter-tweets"
     family: str  # e.g. "twitter-archive": what --format may also name
     title: str
-    columns: tuple[str, ...]  # the layout's columns (for messages and docs)
-    matches: Callable[[list[str]], bool]  # header -> is this the layout?
+    columns: tuple[str, ...]  # the layout's known columns, in their published order
     parse: Callable[[dict[str, Any], Context], Row]
+    required: tuple[Required, ...] = ()
+    #: Columns read when present that only some variants have (another era's): never
+    #: reported missing.
+    also: tuple[str, ...] = ()
+    #: A layout read by position (QUT) decides itself: header -> fits.
+    matches: Callable[[list[str]], bool] | None = None
     jsonl: bool = False  # records come from JSON lines instead of CSV
     #: Files load in this order within one call: 0 entities (users, authors, pages),
     #: 1 posts, 2 relations and labels, so references resolve to full nodes.
     order: int = 1
 
+    def lacks(self, header: list[str]) -> list[str]:
+        """The required columns (``a|b`` for alternatives) that ``header`` lacks."""
+        names = set(header)
+        out = []
+        for need in self.required:
+            options = (need,) if isinstance(need, str) else need
+            if not names & set(options):
+                out.append("|".join(options))
+        return out
 
-def exact(columns: tuple[str, ...]) -> Callable[[list[str]], bool]:
-    """Matcher: the header has exactly these columns (any order, case-sensitive)."""
-    wanted = set(columns)
-    return lambda header: set(header) == wanted and len(header) == len(columns)
+    def fit(self, header: list[str]) -> tuple[float, float]:
+        """How well ``header`` fits: (0, 0) when it cannot be this layout, else the share
+        of the header's columns this layout knows and the share of the layout's columns
+        the header has (1, 1 = exactly this layout); compared in that order."""
+        if self.jsonl:
+            return (0.0, 0.0)
+        if self.matches is not None:
+            return (1.0, 1.0) if self.matches(header) else (0.0, 0.0)
+        if self.lacks(header):
+            return (0.0, 0.0)
+        names = set(header)
+        shared = len(names & (set(self.columns) | set(self.also)))
+        return (shared / len(names), shared / len(self.columns))
+
+    def missing(self, header: list[str]) -> list[str]:
+        """Known columns ``header`` lacks (alternatives it has one of are not missing)."""
+        if self.matches is not None:
+            return []
+        names = set(header)
+        alternatives = {
+            c for need in self.required if not isinstance(need, str) and names & set(need)
+            for c in need
+        }  # fmt: skip
+        return [c for c in self.columns if c not in names and c not in alternatives]
+
+    def ignored(self, header: list[str]) -> list[str]:
+        """Columns of ``header`` this layout does not read."""
+        if self.matches is not None:
+            return []
+        known = set(self.columns) | set(self.also)
+        return [c for c in header if c not in known]

@@ -111,6 +111,67 @@ def _whole(cleaned: str, value: str, name: str) -> int:
     return int(as_float)
 
 
+#: Digit grouping as exporters write it in their locale: 407,137 / 407.137 / 407 137 /
+#: 407'137 (the space may be a no-break or thin space).
+_GROUPED = re.compile(r"^[1-9]\d{0,2}(?:([.,\u00a0\u202f\u2009' ])\d{3})(?:\1\d{3})*$")
+_ZERO_FRACTION = re.compile(r"^(\d+)[.,]0+$")
+
+
+def locale_count(value: str | None, name: str) -> int | None:
+    """A count as an exporter writes it in its user's locale: ``407,137``, ``407.137``,
+    ``407 137`` and ``407'137`` are all 407137 (a count has no fraction, so one separator
+    in groups of three digits is a thousands separator); ``12.0`` is 12. Anything else
+    that is not a plain whole number is refused (:func:`integer`)."""
+    raw = text(value)
+    if raw is None:
+        return None
+    if _GROUPED.match(raw):
+        return integer(re.sub(r"\D", "", raw), name)
+    whole = _ZERO_FRACTION.match(raw)
+    if whole:
+        return integer(whole.group(1), name)
+    if "," in raw:  # not a grouping of threes, not n,0: no reading is a count
+        raise RowError(name, f"{raw!r} is not a whole number")
+    return integer(raw, name)
+
+
+def locale_decimal(value: str | None, name: str) -> float | None:
+    """A decimal number in either locale: ``1.4`` and ``1,4`` are 1.4; ``1,234.5`` and
+    ``1.234,5`` are 1234.5. A value both readings fit (``1,234``, ``1.234``: 1.234 or
+    1234) is refused as ambiguous rather than guessed."""
+    raw = text(value)
+    if raw is None:
+        return None
+    sign, digits = ("-", raw[1:]) if raw.startswith("-") else ("", raw)
+    dots, commas = digits.count("."), digits.count(",")
+    if dots and commas:  # the last separator is the decimal one
+        decimal = "." if digits.rfind(".") > digits.rfind(",") else ","
+        grouping = "," if decimal == "." else "."
+        if digits.count(decimal) > 1:
+            raise RowError(name, f"{raw!r} is not a number")
+        return number(sign + digits.replace(grouping, "").replace(decimal, "."), name)
+    separator = "." if dots else "," if commas else ""
+    if separator and digits.count(separator) == 1:
+        head, tail = digits.split(separator)
+        if (
+            len(tail) == 3
+            and tail.isdigit()
+            and head.isdigit()
+            and head[0] != "0"
+            and len(head) <= 3
+        ):
+            raise RowError(
+                name, f"{raw!r} is ambiguous: {head}{separator}{tail} could be a decimal "
+                f"or a thousands separator"
+            )  # fmt: skip
+        return number(sign + digits.replace(",", "."), name)
+    if separator:  # several: thousands grouping (1.234.567)
+        if _GROUPED.match(digits):
+            return number(sign + digits.replace(separator, ""), name)
+        raise RowError(name, f"{raw!r} is not a number")
+    return number(raw, name)
+
+
 def number(value: str | None, name: str) -> float | None:
     """A finite decimal number (NaN and infinities are refused)."""
     value = text(value)

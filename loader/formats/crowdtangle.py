@@ -4,8 +4,10 @@ Both eras: the newer ~40-column export (``Post Created``, ``Care``) and the 2020
 (``Created``, ``Thankful``); Groups exports say ``Group Name`` instead of ``Page Name``.
 Each row is a post in a Page or Group; the export names no person, so posts have no
 POSTED edge, only POSTED_IN. ``Post Created`` carries a zone abbreviation
-(``2019-08-19 03:12:45 EDT``); an abbreviation we do not know rejects the row rather than
-guess. ``Final Link`` (after redirects) is preferred to ``Link``. A Page is NewsLike when
+(``2019-08-19 03:12:45 EDT``; the table is :mod:`loader.formats.zones`); an abbreviation
+in no table rejects the row rather than guess. Counts and scores are read in the
+exporter's locale (``407.137``, ``1,4``); a damaged one is dropped from its row.
+``Final Link`` (after redirects) is preferred to ``Link``. A Page is NewsLike when
 its category or name says news/media (:func:`loader.newslike.is_news_like`).
 """
 
@@ -22,11 +24,12 @@ from loader.formats.common import (
     drop_none,
     epoch,
     hashtags_in,
-    integer,
-    number,
+    locale_count,
+    locale_decimal,
     parse_datetime,
     text,
 )
+from loader.formats.zones import offset_minutes
 from loader.newslike import is_news_like
 from loader.records import PostLinks, Row, uid
 from loader.urls import normalise_url
@@ -77,64 +80,25 @@ COLUMNS = (
     "Overperforming Score",
 )
 
-ZONES = {
-    "UTC": 0,
-    "GMT": 0,
-    "Z": 0,
-    "EST": -5,
-    "EDT": -4,
-    "CST": -6,
-    "CDT": -5,
-    "MST": -7,
-    "MDT": -6,
-    "PST": -8,
-    "PDT": -7,
-    "AKST": -9,
-    "AKDT": -8,
-    "HST": -10,
-    "BST": 1,
-    "CET": 1,
-    "CEST": 2,
-    "EET": 2,
-    "EEST": 3,
-    "MSK": 3,
-    "IST": 5.5,
-    "HKT": 8,
-    "SGT": 8,
-    "AWST": 8,
-    "JST": 9,
-    "KST": 9,
-    "AEST": 10,
-    "AEDT": 11,
-    "NZST": 12,
-    "NZDT": 13,
-}
 _POST_ID = re.compile(r"(?:/posts/|/videos/|/permalink/|story_fbid=|/photos/[^/]+/)(\d+)")
 
 
-def matches(header: list[str]) -> bool:
-    names = set(header)
-    return (
-        "Facebook Id" in names
-        and ({"Page Name", "Group Name"} & names) != set()
-        and ({"Post Created", "Created"} & names) != set()
-        and "URL" in names
-    )
-
-
 def created_at(value: str | None, name: str) -> dt.datetime | None:
-    """``2019-08-19 03:12:45 EDT`` -> aware UTC datetime."""
+    """``2019-08-19 03:12:45 EDT`` (any abbreviation of :mod:`loader.formats.zones`, or a
+    numeric zone such as ``-03``) -> aware UTC datetime."""
     raw = text(value)
     if raw is None:
         return None
     parts = raw.rsplit(" ", 1)
-    if len(parts) == 2 and parts[1].isalpha():
-        zone = parts[1].upper()
-        if zone not in ZONES:
-            raise RowError(name, f"unknown time zone abbreviation {parts[1]!r} in {raw!r}")
-        local = parse_datetime(parts[0], name, ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"))
-        assert local is not None
-        return local - dt.timedelta(hours=ZONES[zone])
+    if len(parts) == 2 and not parts[1][:1].isdigit():
+        offset = offset_minutes(parts[1])
+        if offset is None:
+            if parts[1].isalpha():
+                raise RowError(name, f"unknown time zone abbreviation {parts[1]!r} in {raw!r}")
+        else:
+            local = parse_datetime(parts[0], name, ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"))
+            assert local is not None
+            return local - dt.timedelta(minutes=offset)
     return parse_datetime(raw, name, ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S%z"))
 
 
@@ -171,9 +135,11 @@ def parse(rec: dict[str, Any], ctx: Context) -> Row:
             "category": category,
             "admin_country": text(rec.get("Page Admin Top Country")),
             "description": text(rec.get("Page Description")),
-            "created_at": created_at(rec.get("Page Created"), "Page Created"),
-            "followers": integer(rec.get("Followers at Posting"), "Followers at Posting")
-            or integer(rec.get("Likes at Posting"), "Likes at Posting"),
+            "created_at": ctx.optional(created_at, rec.get("Page Created"), "Page Created"),
+            "followers": ctx.optional(
+                locale_count, rec.get("Followers at Posting"), "Followers at Posting"
+            )
+            or ctx.optional(locale_count, rec.get("Likes at Posting"), "Likes at Posting"),
         }
     )
     if not is_group:
@@ -191,11 +157,13 @@ def parse(rec: dict[str, Any], ctx: Context) -> Row:
             "ts": epoch(created),
             "type": text(rec.get("Type")),
             "url": post_url,
-            "like_count": integer(rec.get("Likes"), "Likes"),
-            "share_count": integer(rec.get("Shares"), "Shares"),
-            "reply_count": integer(rec.get("Comments"), "Comments"),
-            "interactions": integer(rec.get("Total Interactions"), "Total Interactions"),
-            "overperforming": _score(rec.get("Overperforming Score")),
+            "like_count": ctx.optional(locale_count, rec.get("Likes"), "Likes"),
+            "share_count": ctx.optional(locale_count, rec.get("Shares"), "Shares"),
+            "reply_count": ctx.optional(locale_count, rec.get("Comments"), "Comments"),
+            "interactions": ctx.optional(
+                locale_count, rec.get("Total Interactions"), "Total Interactions"
+            ),
+            "overperforming": ctx.optional(_score, rec.get("Overperforming Score")),
         }
     )
     link = normalise_url(rec.get("Final Link") or "") or normalise_url(rec.get("Link") or "")
@@ -213,19 +181,21 @@ def parse(rec: dict[str, Any], ctx: Context) -> Row:
 
 
 def _score(value: str | None) -> float | None:
-    """``Overperforming Score`` may carry a long formula suffix: keep the leading number."""
+    """``Overperforming Score`` in the exporter's locale (``1,4``, ``-2.35``); it may
+    carry a long formula suffix: the leading number is kept."""
     raw = text(value)
     if raw is None:
         return None
-    found = re.match(r"^-?\d+(?:\.\d+)?", raw.replace(",", ""))
-    return number(found.group(0), "Overperforming Score") if found else None
+    found = re.match(r"^-?\d+(?:[.,]\d+)*", raw)
+    return locale_decimal(found.group(0), "Overperforming Score") if found else None
 
 
 FORMAT = FormatSpec(
     name="crowdtangle",
     family="crowdtangle",
     title="CrowdTangle historical export, Pages or Groups (both eras, , or ;)",
-    columns=COLUMNS,
-    matches=matches,
+    columns=(*COLUMNS, "Group Name", "Created"),
+    also=("Thankful",),  # the 2020-era export's reaction
+    required=("Facebook Id", ("Page Name", "Group Name"), ("Post Created", "Created")),
     parse=parse,
 )

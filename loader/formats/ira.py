@@ -2,9 +2,12 @@
 per-author variant (one CSV per author + ``authors.csv``).
 
 * ``publish_date`` is ``M/D/YYYY H:MM`` (taken as UTC, as published).
-* Ids copied through spreadsheets can be ``9.06E+17``: the row is rejected, never loaded
-  under a wrong id.
-* ``post_type`` is empty, ``RETWEET`` or ``QUOTE_TWEET``; retweet rows carry the original
+* Ids copied through spreadsheets can be ``9.06E+17``: such an id is taken from
+  ``article_url`` (``twitter.com/<author id>/statuses/<tweet id>``, which keeps both
+  exactly); without it the row is rejected, never loaded under a wrong id. Such copies
+  also write ``publish_date`` with a two-digit year (``10/1/17 19:58``).
+* ``post_type`` is empty, ``RETWEET`` or ``QUOTE_TWEET`` (``R`` / ``Q`` in the per-author
+  files; any other value is dropped from the row, which loads); retweet rows carry the original
   text without ``RT @`` and no original id, so they get ``is_repost: true`` but no
   REPOST_OF edge. Hashtags are taken from the text; ``tco*_step1`` are the expanded
   links (``article_url`` is the tweet's own address: kept as the post's ``url``).
@@ -19,9 +22,10 @@ per-author variant (one CSV per author + ``authors.csv``).
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
-from loader.formats.base import Context, FormatSpec, exact
+from loader.formats.base import Context, FormatSpec
 from loader.formats.common import (
     RowError,
     boolean,
@@ -39,7 +43,13 @@ from loader.records import PostLinks, Row, uid
 from loader.urls import normalise_url
 
 PLATFORM = "twitter"
-DATE_FORMATS = ("%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M")
+DATE_FORMATS = (
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%m/%d/%y %H:%M",  # after a spreadsheet: 10/1/17 19:58
+)
 
 TWEET_COLUMNS = (
     "external_author_id",
@@ -93,15 +103,15 @@ AUTHORS_COLUMNS = (
 AUTHORS_KEY = "ira_authors"
 
 
-def _account(user_id: str, handle: str | None, rec: dict[str, Any]) -> dict[str, Any]:
+def _account(user_id: str, handle: str | None, rec: dict[str, Any], ctx: Context) -> dict[str, Any]:
     return drop_none(
         {
             "uid": uid(PLATFORM, user_id),
             "platform": PLATFORM,
             "id": user_id,
             "handle": handle,
-            "followers": integer(rec.get("followers"), "followers"),
-            "following": integer(rec.get("following"), "following"),
+            "followers": ctx.optional(integer, rec.get("followers"), "followers"),
+            "following": ctx.optional(integer, rec.get("following"), "following"),
             "location": text(rec.get("region")),
             "ira_category": text(rec.get("account_category")),
             "ira_account_type": text(rec.get("account_type")),
@@ -109,13 +119,13 @@ def _account(user_id: str, handle: str | None, rec: dict[str, Any]) -> dict[str,
     )
 
 
-def _post(post_id: str, rec: dict[str, Any], author_uid: str) -> tuple[dict[str, Any], PostLinks]:
+def _post(
+    post_id: str, rec: dict[str, Any], author_uid: str, ctx: Context
+) -> tuple[dict[str, Any], PostLinks]:
     created = parse_datetime(rec["publish_date"], "publish_date", DATE_FORMATS, required_=True)
     assert created is not None
-    post_type = (text(rec.get("post_type")) or "").upper()
-    retweet = boolean(rec.get("retweet"), "retweet")
-    if post_type not in ("", "RETWEET", "QUOTE_TWEET"):
-        raise RowError("post_type", f"{post_type!r} is not empty, RETWEET or QUOTE_TWEET")
+    post_type = ctx.optional(_post_type, rec.get("post_type")) or ""
+    retweet = ctx.optional(boolean, rec.get("retweet"), "retweet")
     content = rec.get("content") or None
     post = drop_none(
         {
@@ -137,19 +147,54 @@ def _post(post_id: str, rec: dict[str, Any], author_uid: str) -> tuple[dict[str,
     return post, PostLinks(author=author_uid, hashtags=hashtags_in(content), urls=urls)
 
 
+#: post_type as the releases spell it: the 538 files say RETWEET / QUOTE_TWEET, the
+#: per-author files R / Q.
+POST_TYPES = {
+    "": "",
+    "RETWEET": "RETWEET",
+    "R": "RETWEET",
+    "QUOTE_TWEET": "QUOTE_TWEET",
+    "Q": "QUOTE_TWEET",
+}
+
+
+def _post_type(value: str | None) -> str:
+    found = POST_TYPES.get((text(value) or "").upper())
+    if found is None:
+        raise RowError("post_type", f"{value!r} is not empty, RETWEET (R) or QUOTE_TWEET (Q)")
+    return found
+
+
+#: ``article_url`` as published: ``http://twitter.com/<author id>/statuses/<tweet id>``.
+_ARTICLE = re.compile(r"^https?://(?:www\.)?twitter\.com/(\d+)/status(?:es)?/(\d+)")
+
+
 def parse_tweet(rec: dict[str, Any], ctx: Context) -> Row:
-    user_id = clean_id(rec["external_author_id"], "external_author_id")
-    tweet_id = clean_id(rec["tweet_id"], "tweet_id")
+    # a spreadsheet may have turned the ids into 9.06E+17; article_url, a string, keeps
+    # both exactly, so a lost id is taken from it (and the row is rejected only without)
+    article = _ARTICLE.match(text(rec.get("article_url")) or "")
+    try:
+        user_id = clean_id(rec["external_author_id"], "external_author_id")
+    except RowError:
+        if article is None:
+            raise
+        user_id = article.group(1)
+    try:
+        tweet_id = clean_id(rec["tweet_id"], "tweet_id")
+    except RowError:
+        if article is None:
+            raise
+        tweet_id = article.group(2)
     assert user_id is not None and tweet_id is not None
-    acc = _account(user_id, text(rec["author"]), rec)
-    return Row(accounts=[acc], posts=[_post(tweet_id, rec, acc["uid"])])
+    acc = _account(user_id, text(rec["author"]), rec, ctx)
+    return Row(accounts=[acc], posts=[_post(tweet_id, rec, acc["uid"], ctx)])
 
 
 def parse_author(rec: dict[str, Any], ctx: Context) -> Row:
     author_id = required(rec, "author_id")
     user_id = clean_id(rec["external_author_id"], "external_author_id")
     assert user_id is not None
-    acc = _account(user_id, text(rec["author"]), rec)
+    acc = _account(user_id, text(rec["author"]), rec, ctx)
     ctx.extra.setdefault(AUTHORS_KEY, {})[author_id] = acc
     return Row(accounts=[acc])
 
@@ -167,8 +212,8 @@ def parse_author_tweet(rec: dict[str, Any], ctx: Context) -> Row:
     digest = hashlib.sha1(
         f"{known['id']}\x1f{published}\x1f{rec.get('content') or ''}".encode()
     ).hexdigest()[:20]
-    acc = {**known, **_account(known["id"], known.get("handle"), rec)}
-    return Row(accounts=[acc], posts=[_post(f"ira-{digest}", rec, acc["uid"])])
+    acc = {**known, **_account(known["id"], known.get("handle"), rec, ctx)}
+    return Row(accounts=[acc], posts=[_post(f"ira-{digest}", rec, acc["uid"], ctx)])
 
 
 TWEETS = FormatSpec(
@@ -176,7 +221,7 @@ TWEETS = FormatSpec(
     family="ira",
     title="fivethirtyeight IRA tweets (IRAhandle_tweets_N.csv, 21 columns)",
     columns=TWEET_COLUMNS,
-    matches=exact(TWEET_COLUMNS),
+    required=("external_author_id", "tweet_id", "publish_date"),
     parse=parse_tweet,
 )
 AUTHORS = FormatSpec(
@@ -184,7 +229,7 @@ AUTHORS = FormatSpec(
     family="ira",
     title="IRA per-author variant: authors.csv",
     columns=AUTHORS_COLUMNS,
-    matches=exact(AUTHORS_COLUMNS),
+    required=("author_id", "external_author_id"),
     parse=parse_author,
     order=0,
 )
@@ -193,6 +238,6 @@ AUTHOR_TWEETS = FormatSpec(
     family="ira",
     title="IRA per-author variant: one author's tweets (11 columns)",
     columns=AUTHOR_TWEET_COLUMNS,
-    matches=exact(AUTHOR_TWEET_COLUMNS),
+    required=("author_id", "publish_date"),
     parse=parse_author_tweet,
 )

@@ -102,6 +102,8 @@ TYPES = {
     "label": "labels",
 }
 LABEL_KINDS = {"account": "Account", "page": "Page", "group": "Group"}
+#: kind -> groups of columns of which a record needs one (a post's owner)
+OWNERS: dict[str, tuple[tuple[str, ...], ...]] = {"posts": (("account_id", "page_id", "group_id"),)}
 
 
 def _platform(rec: dict[str, Any]) -> str:
@@ -162,14 +164,14 @@ def account(rec: dict[str, Any], ctx: Context) -> Row:
                     "id": ident,
                     "handle": _str(rec, "handle"),
                     "display_name": _str(rec, "display_name"),
-                    "created_at": _date(rec, "created_at"),
-                    "followers": _int(rec, "followers"),
-                    "following": _int(rec, "following"),
+                    "created_at": ctx.optional(_date, rec, "created_at"),
+                    "followers": ctx.optional(_int, rec, "followers"),
+                    "following": ctx.optional(_int, rec, "following"),
                     "language": _str(rec, "language"),
                     "location": _str(rec, "location"),
                     "description": _str(rec, "description"),
                     "profile_url": _str(rec, "profile_url"),
-                    "hashed": _bool(rec, "hashed"),
+                    "hashed": ctx.optional(_bool, rec, "hashed"),
                 }
             )
         ]
@@ -180,7 +182,7 @@ def page(rec: dict[str, Any], ctx: Context) -> Row:
     platform, ident = _platform(rec), _ident(rec, "id")
     assert ident is not None
     name, category = _str(rec, "name"), _str(rec, "category")
-    news_like = _bool(rec, "news_like")
+    news_like = ctx.optional(_bool, rec, "news_like")
     return Row(
         pages=[
             drop_none(
@@ -191,9 +193,9 @@ def page(rec: dict[str, Any], ctx: Context) -> Row:
                     "name": name,
                     "handle": _str(rec, "handle"),
                     "category": category,
-                    "created_at": _date(rec, "created_at"),
+                    "created_at": ctx.optional(_date, rec, "created_at"),
                     "admin_country": _str(rec, "admin_country"),
-                    "followers": _int(rec, "followers"),
+                    "followers": ctx.optional(_int, rec, "followers"),
                     "description": _str(rec, "description"),
                     "news_like": is_news_like(category, name) if news_like is None else news_like,
                 }
@@ -213,8 +215,8 @@ def group(rec: dict[str, Any], ctx: Context) -> Row:
                     "platform": platform,
                     "id": ident,
                     "name": _str(rec, "name"),
-                    "created_at": _date(rec, "created_at"),
-                    "followers": _int(rec, "members"),
+                    "created_at": ctx.optional(_date, rec, "created_at"),
+                    "followers": ctx.optional(_int, rec, "members"),
                     "description": _str(rec, "description"),
                 }
             )
@@ -235,7 +237,10 @@ def post(rec: dict[str, Any], ctx: Context) -> Row:
         raise RowError("group_id", "a post is in a page or a group, not both")
     body = rec.get("text")
     body = None if body in (None, "") else str(body)
-    ref = {name: _ident(rec, name, optional=True) for name in ("repost_of", "reply_to", "quotes")}
+    ref = {
+        name: ctx.optional(_ident, rec, name, optional=True)
+        for name in ("repost_of", "reply_to", "quotes")
+    }
     hashtags = [t.lstrip("#").lower() for t in _list(rec, "hashtags")] or hashtags_in(body)
     links = PostLinks(
         author=uid(platform, author) if author else None,
@@ -247,7 +252,9 @@ def post(rec: dict[str, Any], ctx: Context) -> Row:
         hashtags=unique(t for t in hashtags if t),
         urls=unique(u for u in map(normalise_url, _list(rec, "urls")) if u),
         mentions=unique(
-            uid(platform, str(clean_id(m, "mentions"))) for m in _list(rec, "mentions")
+            uid(platform, m)
+            for m in (ctx.optional(clean_id, m, "mentions") for m in _list(rec, "mentions"))
+            if m
         ),
     )
     props = drop_none(
@@ -263,9 +270,9 @@ def post(rec: dict[str, Any], ctx: Context) -> Row:
             "type": _str(rec, "type"),
             "url": _str(rec, "url"),
             "is_repost": True if ref["repost_of"] else None,
-            "like_count": _int(rec, "like_count"),
-            "share_count": _int(rec, "share_count"),
-            "reply_count": _int(rec, "reply_count"),
+            "like_count": ctx.optional(_int, rec, "like_count"),
+            "share_count": ctx.optional(_int, rec, "share_count"),
+            "reply_count": ctx.optional(_int, rec, "reply_count"),
         }
     )
     stubs = [{"uid": m, "platform": platform, "id": m.split(":", 1)[1]} for m in links.mentions]
@@ -328,17 +335,6 @@ PARSERS: dict[str, Callable[[dict[str, Any], Context], Row]] = {
 ORDER = {"accounts": 0, "pages": 0, "groups": 0, "posts": 1}
 
 
-def _matcher(kind: str) -> Callable[[list[str]], bool]:
-    need, optional = KINDS[kind]
-    allowed = set(need) | set(optional)
-
-    def matches(header: list[str]) -> bool:
-        names = set(header)
-        return set(need) <= names <= allowed
-
-    return matches
-
-
 def kind_of_jsonl(path: Path) -> str | None:
     stem = path.name.split(".")[0].lower()
     return stem if stem in KINDS else TYPES.get(stem)
@@ -365,7 +361,7 @@ CSV_FORMATS = tuple(
         family="native",
         title=f"native {kind} (CSV)",
         columns=KINDS[kind][0] + KINDS[kind][1],
-        matches=_matcher(kind),
+        required=KINDS[kind][0] + OWNERS.get(kind, ()),
         parse=PARSERS[kind],
         order=ORDER.get(kind, 2),
     )
@@ -376,7 +372,6 @@ JSONL_FORMAT = FormatSpec(
     family="native",
     title='native JSON lines (kind from file name or "type")',
     columns=("type",),
-    matches=lambda header: False,  # chosen by the .jsonl extension
     parse=parse_jsonl,
     jsonl=True,
 )

@@ -45,8 +45,8 @@ def parse(rec: dict[str, Any], ctx: Context) -> Row:
         ts = created = None
     if ts is None or created is None:
         raise RowError("timestamp", f"{values['timestamp']!r} is not epoch seconds")
-    repost = clean_id(values["repost_id"], "repost_id", required_=False)
-    reply = clean_id(values["reply_id"], "reply_id", required_=False)
+    repost = ctx.optional(clean_id, values["repost_id"], "repost_id", required_=False)
+    reply = ctx.optional(clean_id, values["reply_id"], "reply_id", required_=False)
     message = values["message"] or None
     author = {
         "uid": uid(platform, user_id),
@@ -80,6 +80,6 @@ FORMAT = FormatSpec(
     family="qut",
     title="QUT coordination-network-toolkit generic CSV (8 columns by position)",
     columns=COLUMNS,
-    matches=matches,
+    matches=matches,  # by position, as the toolkit reads it
     parse=parse,
 )

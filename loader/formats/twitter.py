@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from loader.formats.base import Context, FormatSpec, exact
+from loader.formats.base import Context, FormatSpec
 from loader.formats.common import (
     boolean,
     clean_id,
@@ -85,9 +85,10 @@ def account(rec: dict[str, Any], ctx: Context) -> dict[str, Any]:
             "location": text(rec["user_reported_location"]),
             "description": text(rec["user_profile_description"]),
             "profile_url": text(rec["user_profile_url"]),
-            "followers": integer(rec["follower_count"], "follower_count"),
-            "following": integer(rec["following_count"], "following_count"),
-            "created_at": parse_datetime(
+            "followers": ctx.optional(integer, rec["follower_count"], "follower_count"),
+            "following": ctx.optional(integer, rec["following_count"], "following_count"),
+            "created_at": ctx.optional(
+                parse_datetime,
                 rec["account_creation_date"],
                 "account_creation_date",
                 ("%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"),
@@ -110,7 +111,7 @@ def parse_tweet(rec: dict[str, Any], ctx: Context) -> Row:
         rec["tweet_time"], "tweet_time", ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"), required_=True
     )
     assert created is not None
-    is_retweet = boolean(rec["is_retweet"], "is_retweet") or False
+    is_retweet = ctx.optional(boolean, rec["is_retweet"], "is_retweet") or False
     post = drop_none(
         {
             "uid": uid(PLATFORM, tweet_id),
@@ -122,20 +123,26 @@ def parse_tweet(rec: dict[str, Any], ctx: Context) -> Row:
             "language": text(rec["tweet_language"]),
             "client": text(rec["tweet_client_name"]),
             "is_repost": is_retweet,
-            "latitude": _coordinate(rec["latitude"], "latitude"),
-            "longitude": _coordinate(rec["longitude"], "longitude"),
-            "like_count": integer(rec["like_count"], "like_count"),
-            "share_count": integer(rec["retweet_count"], "retweet_count"),
-            "reply_count": integer(rec["reply_count"], "reply_count"),
-            "quote_count": integer(rec["quote_count"], "quote_count"),
+            "latitude": ctx.optional(_coordinate, rec["latitude"], "latitude"),
+            "longitude": ctx.optional(_coordinate, rec["longitude"], "longitude"),
+            "like_count": ctx.optional(integer, rec["like_count"], "like_count"),
+            "share_count": ctx.optional(integer, rec["retweet_count"], "retweet_count"),
+            "reply_count": ctx.optional(integer, rec["reply_count"], "reply_count"),
+            "quote_count": ctx.optional(integer, rec["quote_count"], "quote_count"),
         }
     )
     links = PostLinks(author=author["uid"])
     stubs: list[dict[str, Any]] = []
 
     def ref(id_field: str, user_field: str | None) -> tuple[str | None, str | None]:
-        target = clean_id(rec[id_field], id_field, required_=False)
-        who = clean_id(rec[user_field], user_field, required_=False) if user_field else None
+        # a reference a spreadsheet mangled (1.198473762313818e+18) is dropped on its own:
+        # the id beside it (its user) usually survives
+        target = ctx.optional(clean_id, rec[id_field], id_field, required_=False)
+        who = (
+            ctx.optional(clean_id, rec[user_field], user_field, required_=False)
+            if user_field
+            else None
+        )
         if who:
             stubs.append({"uid": uid(PLATFORM, who), "platform": PLATFORM, "id": who})
         return (uid(PLATFORM, target) if target else None, uid(PLATFORM, who) if who else None)
@@ -144,11 +151,14 @@ def parse_tweet(rec: dict[str, Any], ctx: Context) -> Row:
         links.repost_of, links.repost_of_author = ref("retweet_tweetid", "retweet_userid")
     links.reply_to, links.reply_to_author = ref("in_reply_to_tweetid", "in_reply_to_userid")
     links.quotes, _ = ref("quoted_tweet_tweetid", None)
-    links.hashtags = unique(t.lstrip("#").lower() for t in py_list(rec["hashtags"], "hashtags"))
-    links.urls = unique(u for u in map(normalise_url, py_list(rec["urls"], "urls")) if u)
-    for mentioned in py_list(rec["user_mentions"], "user_mentions"):
-        mid = clean_id(mentioned, "user_mentions")
-        assert mid is not None
+    tags = ctx.optional(py_list, rec["hashtags"], "hashtags") or []
+    links.hashtags = unique(t.lstrip("#").lower() for t in tags)
+    shared = ctx.optional(py_list, rec["urls"], "urls") or []
+    links.urls = unique(u for u in map(normalise_url, shared) if u)
+    for mentioned in ctx.optional(py_list, rec["user_mentions"], "user_mentions") or []:
+        mid = ctx.optional(clean_id, mentioned, "user_mentions")
+        if mid is None:
+            continue
         links.mentions.append(uid(PLATFORM, mid))
         stubs.append({"uid": uid(PLATFORM, mid), "platform": PLATFORM, "id": mid})
     links.mentions = unique(links.mentions)
@@ -167,15 +177,15 @@ USERS = FormatSpec(
     family="twitter-archive",
     title="Twitter IO archive, users file (10 columns)",
     columns=USER_COLUMNS,
-    matches=exact(USER_COLUMNS),
+    required=("userid",),
     parse=parse_user,
     order=0,
 )
 TWEETS = FormatSpec(
     name="twitter-tweets",
     family="twitter-archive",
-    title="Twitter IO archive, tweets file (31 columns)",
+    title="Twitter IO archive, tweets file (31 columns; 30 without poll_choices)",
     columns=TWEET_COLUMNS,
-    matches=exact(TWEET_COLUMNS),
+    required=("tweetid", "userid", "tweet_time"),
     parse=parse_tweet,
 )
