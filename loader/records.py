@@ -52,6 +52,7 @@ class PageRec(TypedDict, total=False):
     followers: int
     description: str
     news_like: bool
+    verified: bool
 
 
 class PostRec(TypedDict, total=False):
@@ -70,6 +71,7 @@ class PostRec(TypedDict, total=False):
     reply_count: int
     quote_count: int
     interactions: int
+    seed_link: bool  # CooRnet: the shared link was in its input list
     is_repost: bool
     latitude: float
     longitude: float

@@ -1,14 +1,15 @@
 """Every input layout cibgraph reads, and detection from a file's header.
 
 ``--format`` takes a layout name (``twitter-tweets``) or a family (``twitter-archive``,
-``ira``, ``crowdtangle``, ``native``, ``qut``); a family narrows detection to its layouts.
+``ira``, ``crowdtangle``, ``coornet``, ``native``, ``qut``); a family narrows detection to
+its layouts.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from loader.formats import crowdtangle, ira, native, qut, twitter
+from loader.formats import coornet, crowdtangle, ira, native, qut, twitter
 from loader.formats.base import Context, FormatSpec
 from loader.reader import read_header
 
@@ -21,6 +22,7 @@ FORMATS: dict[str, FormatSpec] = {
         ira.AUTHORS,
         ira.AUTHOR_TWEETS,
         crowdtangle.FORMAT,
+        coornet.FORMAT,
         qut.FORMAT,
         *native.CSV_FORMATS,
         native.JSONL_FORMAT,

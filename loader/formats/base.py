@@ -60,6 +60,9 @@ class FormatSpec:
     #: Columns read when present that only some variants have (another era's): never
     #: reported missing.
     also: tuple[str, ...] = ()
+    #: Columns known by the start of their name (CrowdTangle writes its weights into the
+    #: name: ``Overperforming Score (weighted  —  Likes 1x ...)``).
+    prefixes: tuple[str, ...] = ()
     #: A layout read by position (QUT) decides itself: header -> fits.
     matches: Callable[[list[str]], bool] | None = None
     jsonl: bool = False  # records come from JSON lines instead of CSV
@@ -88,8 +91,16 @@ class FormatSpec:
         if self.lacks(header):
             return (0.0, 0.0)
         names = set(header)
-        shared = len(names & (set(self.columns) | set(self.also)))
+        shared = sum(1 for c in names if self.knows(c))
         return (shared / len(names), shared / len(self.columns))
+
+    def knows(self, column: str) -> bool:
+        """Whether this layout reads ``column``."""
+        return (
+            column in self.columns
+            or column in self.also
+            or any(column.startswith(p) for p in self.prefixes)
+        )
 
     def missing(self, header: list[str]) -> list[str]:
         """Known columns ``header`` lacks (alternatives it has one of are not missing)."""
@@ -100,11 +111,15 @@ class FormatSpec:
             c for need in self.required if not isinstance(need, str) and names & set(need)
             for c in need
         }  # fmt: skip
-        return [c for c in self.columns if c not in names and c not in alternatives]
+        named = {
+            p[:-2]
+            for p in self.prefixes
+            if p.endswith(" (") and any(h.startswith(p) for h in header)
+        }
+        return [c for c in self.columns if c not in names | alternatives | named]
 
     def ignored(self, header: list[str]) -> list[str]:
         """Columns of ``header`` this layout does not read."""
         if self.matches is not None:
             return []
-        known = set(self.columns) | set(self.also)
-        return [c for c in header if c not in known]
+        return [c for c in header if not self.knows(c)]

@@ -161,9 +161,9 @@ def parse(rec: dict[str, Any], ctx: Context) -> Row:
             "share_count": ctx.optional(locale_count, rec.get("Shares"), "Shares"),
             "reply_count": ctx.optional(locale_count, rec.get("Comments"), "Comments"),
             "interactions": ctx.optional(
-                locale_count, rec.get("Total Interactions"), "Total Interactions"
+                locale_count, _weighted(rec, "Total Interactions"), "Total Interactions"
             ),
-            "overperforming": ctx.optional(_score, rec.get("Overperforming Score")),
+            "overperforming": ctx.optional(_score, _weighted(rec, "Overperforming Score")),
         }
     )
     link = normalise_url(rec.get("Final Link") or "") or normalise_url(rec.get("Link") or "")
@@ -178,6 +178,14 @@ def parse(rec: dict[str, Any], ctx: Context) -> Row:
         pages=[] if is_group else [entity],
         posts=[(post, links)],
     )
+
+
+def _weighted(rec: dict[str, Any], name: str) -> str | None:
+    """``name``'s value, also when the export wrote its weights into the column name
+    (``Overperforming Score (weighted  —  Likes 1x Shares 1x ...)``)."""
+    if rec.get(name) is not None:
+        return rec[name]
+    return next((v for k, v in rec.items() if k.startswith(name + " (")), None)
 
 
 def _score(value: str | None) -> float | None:
@@ -196,6 +204,7 @@ FORMAT = FormatSpec(
     title="CrowdTangle historical export, Pages or Groups (both eras, , or ;)",
     columns=(*COLUMNS, "Group Name", "Created"),
     also=("Thankful",),  # the 2020-era export's reaction
+    prefixes=("Overperforming Score (", "Total Interactions ("),
     required=("Facebook Id", ("Page Name", "Group Name"), ("Post Created", "Created")),
     parse=parse,
 )
