@@ -169,23 +169,24 @@ def _post_type(value: str | None) -> str:
 _ARTICLE = re.compile(r"^https?://(?:www\.)?twitter\.com/(\d+)/status(?:es)?/(\d+)")
 
 
+def _exact_id(rec: dict[str, Any], name: str, article: re.Match[str] | None, part: int) -> str:
+    """``rec[name]``, or its exact value from ``article_url`` when a spreadsheet lost it."""
+    try:
+        found = clean_id(rec[name], name)
+    except RowError:
+        if article is None:
+            raise
+        return article.group(part)
+    assert found is not None
+    return found
+
+
 def parse_tweet(rec: dict[str, Any], ctx: Context) -> Row:
     # a spreadsheet may have turned the ids into 9.06E+17; article_url, a string, keeps
     # both exactly, so a lost id is taken from it (and the row is rejected only without)
     article = _ARTICLE.match(text(rec.get("article_url")) or "")
-    try:
-        user_id = clean_id(rec["external_author_id"], "external_author_id")
-    except RowError:
-        if article is None:
-            raise
-        user_id = article.group(1)
-    try:
-        tweet_id = clean_id(rec["tweet_id"], "tweet_id")
-    except RowError:
-        if article is None:
-            raise
-        tweet_id = article.group(2)
-    assert user_id is not None and tweet_id is not None
+    user_id = _exact_id(rec, "external_author_id", article, 1)
+    tweet_id = _exact_id(rec, "tweet_id", article, 2)
     acc = _account(user_id, text(rec["author"]), rec, ctx)
     return Row(accounts=[acc], posts=[_post(tweet_id, rec, acc["uid"], ctx)])
 
