@@ -272,7 +272,7 @@ def read_jsonl(path: Path, *, skip: int = 0) -> Iterator[Record | Reject]:
             if _BAD_TEXT.search(line):
                 yield Reject(name, number, "", "contains bytes that are not valid UTF-8", raw)
                 continue
-            if len(line) > MAX_FIELD_CHARS * 4:
+            if len(line) > MAX_JSON_LINE_CHARS:
                 yield Reject(name, number, "", f"line of {len(line):,} characters is too long")
                 continue
             try:
@@ -307,8 +307,11 @@ def _no_constant(token: str) -> None:
     raise ValueError(f"{token} is not a number a record can hold")
 
 
-#: How deep a record's JSON may nest (records are flat; lists of ids at most).
-MAX_JSON_DEPTH = 8
+#: How deep a record's JSON may nest: an X API v2 page nests 10 deep
+#: (data[].entities.urls[].images[].url); deeper is hostile.
+MAX_JSON_DEPTH = 16
+#: The longest JSON line read: an X API v2 page of 500 tweets with its includes.
+MAX_JSON_LINE_CHARS = 16_000_000
 
 
 def _bad_json_value(obj: object, key: str = "", depth: int = 0) -> tuple[str, str] | None:

@@ -1,17 +1,17 @@
 """Every input layout cibgraph reads, and detection from a file's header.
 
 ``--format`` takes a layout name (``twitter-tweets``) or a family (``twitter-archive``,
-``ira``, ``crowdtangle``, ``coornet``, ``native``, ``qut``); a family narrows detection to
-its layouts.
+``ira``, ``crowdtangle``, ``coornet``, ``twarc2``, ``native``, ``qut``); a family narrows
+detection to its layouts.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from loader.formats import coornet, crowdtangle, ira, native, qut, twitter
+from loader.formats import coornet, crowdtangle, ira, native, qut, twarc, twitter
 from loader.formats.base import Context, FormatSpec
-from loader.reader import read_header
+from loader.reader import first_jsonl_keys, read_header
 
 FORMATS: dict[str, FormatSpec] = {
     spec.name: spec
@@ -23,6 +23,8 @@ FORMATS: dict[str, FormatSpec] = {
         ira.AUTHOR_TWEETS,
         crowdtangle.FORMAT,
         coornet.FORMAT,
+        twarc.CSV,
+        twarc.JSONL,
         qut.FORMAT,
         *native.CSV_FORMATS,
         native.JSONL_FORMAT,
@@ -47,9 +49,17 @@ def detect(path: Path, wanted: str | None = None) -> FormatSpec:
     """The layout of ``path`` (from its header), optionally limited to ``wanted``."""
     candidates = _candidates(wanted)
     if path.suffix.lower() in (".jsonl", ".ndjson"):
-        if native.JSONL_FORMAT in candidates:
-            return native.JSONL_FORMAT
-        raise UnknownFormat(f"{path}: JSON lines are read as the native format only")
+        # JSON lines say what they are by their keys: twarc2's pages and tweets, else
+        # the native format
+        jsonl = [s for s in candidates if s.jsonl]
+        twarc2 = twarc.is_twarc_line(first_jsonl_keys(path))
+        for spec in jsonl:
+            if (spec is twarc.JSONL) == twarc2:
+                return spec
+        raise UnknownFormat(
+            f"{path}: these JSON lines are {'twarc2' if twarc2 else 'native'} records; "
+            f"--format {'twarc2' if twarc2 else 'native'} reads them"
+        )
     header, delimiter = read_header(path)
     scored = [(spec.fit(header), spec) for spec in candidates if not spec.jsonl]
     best = max((score[0] for score, _ in scored), default=0.0)
