@@ -98,7 +98,7 @@ def run(
         if inv.detect is not None:
             say("detect: co-action signals, communities, scores")
             result = detect(graph, detect_params(inv.detect), write=True, progress=say)
-            report["detection"] = _detection(result)
+            report["detection"] = _detection(result, member_labels(graph, result))
             report["pages"] = graph.query(PAGES_CYPHER, {"run_id": result.run_id})
         queries = library()
         for step in inv.queries:
@@ -146,7 +146,33 @@ def run(
     return write(report, figures, out)
 
 
-def _detection(result: Any) -> dict[str, Any]:
+#: A member as the report names it: its handle or name, and where it is (platform, and
+#: "page" or "group" for those), from the graph.
+MEMBER_LABELS_CYPHER = """
+UNWIND $uids AS uid
+OPTIONAL MATCH (a:Account {uid: uid})
+OPTIONAL MATCH (p:Page {uid: uid})
+OPTIONAL MATCH (g:Group {uid: uid})
+WITH uid, a, p, g
+WHERE a IS NOT NULL OR p IS NOT NULL OR g IS NOT NULL
+RETURN uid,
+       coalesce(a.handle, a.display_name, p.name, p.handle, g.name, a.id, p.id, g.id) AS name,
+       coalesce(a.platform, p.platform, g.platform) AS platform,
+       CASE WHEN p IS NOT NULL THEN 'page' WHEN g IS NOT NULL THEN 'group' ELSE '' END AS kind
+"""
+
+
+def member_labels(graph: Graph, result: Any) -> dict[str, str]:
+    """uid -> ``name (platform)`` / ``name (platform page)`` for every clustered member."""
+    uids = sorted({uid for members in result.members.values() for uid in members})
+    labels = {}
+    for row in graph.query(MEMBER_LABELS_CYPHER, {"uids": uids}):
+        where = " ".join(x for x in (row["platform"], row["kind"]) if x)
+        labels[row["uid"]] = f"{row['name']} ({where})" if where else str(row["name"])
+    return labels
+
+
+def _detection(result: Any, labels: dict[str, str] | None = None) -> dict[str, Any]:
     return {
         "run_id": result.run_id,
         "params": asdict(result.params),
@@ -162,7 +188,7 @@ def _detection(result: Any) -> dict[str, Any]:
                 "score": c.score,
                 "flagged": c.flagged,
                 "explanation": c.explanation,
-                "members": _names(result, c.index)[:MEMBER_SAMPLE],
+                "members": _names(result, c.index, labels or {})[:MEMBER_SAMPLE],
                 "features": {k: round(v, 4) for k, v in c.features.items()},
                 "runs": c.runs,
                 "amplifies": c.amplifies,
@@ -172,10 +198,13 @@ def _detection(result: Any) -> dict[str, Any]:
     }
 
 
-def _names(result: Any, index: int) -> list[str]:
-    """Members as handles where known (pages by uid), sorted."""
+def _names(result: Any, index: int, labels: dict[str, str]) -> list[str]:
+    """Members by ``labels`` where known, else as handles (else uids), sorted."""
     accounts = result.actions.accounts if result.actions is not None else {}
-    return sorted((accounts.get(uid) or {}).get("handle") or uid for uid in result.members[index])
+    return sorted(
+        labels.get(uid) or (accounts.get(uid) or {}).get("handle") or uid
+        for uid in result.members[index]
+    )
 
 
 def _exports(
