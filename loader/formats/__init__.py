@@ -1,15 +1,15 @@
 """Every input layout cibgraph reads, and detection from a file's header.
 
 ``--format`` takes a layout name (``twitter-tweets``) or a family (``twitter-archive``,
-``ira``, ``crowdtangle``, ``coornet``, ``twarc2``, ``native``, ``qut``); a family narrows
-detection to its layouts.
+``ira``, ``crowdtangle``, ``coornet``, ``twarc2``, ``bluesky``, ``native``, ``qut``); a
+family narrows detection to its layouts.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from loader.formats import coornet, crowdtangle, ira, native, qut, twarc, twitter
+from loader.formats import bluesky, coornet, crowdtangle, ira, native, qut, twarc, twitter
 from loader.formats.base import Context, FormatSpec
 from loader.reader import first_jsonl_keys, read_header
 
@@ -25,11 +25,14 @@ FORMATS: dict[str, FormatSpec] = {
         coornet.FORMAT,
         twarc.CSV,
         twarc.JSONL,
+        bluesky.FORMAT,
         qut.FORMAT,
         *native.CSV_FORMATS,
         native.JSONL_FORMAT,
     )
 }
+#: JSON-lines layouts other than the native one, each told by its first line's keys.
+JSONL_KINDS = ((twarc.JSONL, twarc.is_twarc_line), (bluesky.FORMAT, bluesky.is_jetstream_line))
 FAMILIES: dict[str, list[str]] = {}
 for _spec in FORMATS.values():
     FAMILIES.setdefault(_spec.family, []).append(_spec.name)
@@ -49,16 +52,14 @@ def detect(path: Path, wanted: str | None = None) -> FormatSpec:
     """The layout of ``path`` (from its header), optionally limited to ``wanted``."""
     candidates = _candidates(wanted)
     if path.suffix.lower() in (".jsonl", ".ndjson"):
-        # JSON lines say what they are by their keys: twarc2's pages and tweets, else
-        # the native format
-        jsonl = [s for s in candidates if s.jsonl]
-        twarc2 = twarc.is_twarc_line(first_jsonl_keys(path))
-        for spec in jsonl:
-            if (spec is twarc.JSONL) == twarc2:
-                return spec
+        # JSON lines say what they are by their first line's keys: twarc2's pages and
+        # tweets, Jetstream's events, else the native format
+        keys = first_jsonl_keys(path)
+        found = next((s for s, fits in JSONL_KINDS if fits(keys)), native.JSONL_FORMAT)
+        if found in candidates:
+            return found
         raise UnknownFormat(
-            f"{path}: these JSON lines are {'twarc2' if twarc2 else 'native'} records; "
-            f"--format {'twarc2' if twarc2 else 'native'} reads them"
+            f"{path}: these JSON lines are {found.title}; --format {found.family} reads them"
         )
     header, delimiter = read_header(path)
     scored = [(spec.fit(header), spec) for spec in candidates if not spec.jsonl]
