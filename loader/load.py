@@ -30,11 +30,18 @@ from cibgraph.output import safe_cell
 from cibgraph.settings import DEFAULT_BATCH_SIZE, Settings
 from loader import columnar
 from loader.bulk import BulkWriter
-from loader.formats import DATA_SUFFIXES, Context, FormatSpec, UnknownFormat, detect
+from loader.formats import DATA_DOCUMENTS, DATA_SUFFIXES, Context, FormatSpec, UnknownFormat, detect
 from loader.formats.common import RowError, is_platform_name
 from loader.formats.ira import AUTHORS
 from loader.formats.native import kind_of_jsonl
-from loader.reader import Record, not_text, read_csv, read_header, read_jsonl
+from loader.reader import (
+    Record,
+    not_text,
+    read_csv,
+    read_header,
+    read_json_messages,
+    read_jsonl,
+)
 from loader.records import Reject, Row
 from loader.store import (
     StoreWriter,
@@ -142,7 +149,10 @@ def expand(paths: list[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             out += sorted(
-                p for p in path.iterdir() if p.is_file() and p.suffix.lower() in DATA_SUFFIXES
+                p
+                for p in path.iterdir()
+                if p.is_file()
+                and (p.suffix.lower() in DATA_SUFFIXES or p.name.lower() in DATA_DOCUMENTS)
             )
         elif path.exists():
             out.append(path)
@@ -231,6 +241,8 @@ def _parsed(
 
 
 def _records(path: Path, spec: FormatSpec, skip: int = 0) -> Iterator[Record | Reject]:
+    if spec.json_document:
+        return read_json_messages(path, skip=skip)
     return read_jsonl(path, skip=skip) if spec.jsonl else read_csv(path, skip=skip)
 
 
@@ -296,7 +308,7 @@ def load(
                 file=str(path), source=name, platform=platform, extra=extra, strict=strict
             )
             file_report = FileReport(str(path), spec.name)
-            if not spec.jsonl:
+            if not (spec.jsonl or spec.json_document):
                 header = read_header(path)[0]
                 file_report.ignored_columns = spec.ignored(header)
                 file_report.missing_columns = spec.missing(header)

@@ -357,3 +357,73 @@ def first_jsonl_keys(path: Path) -> list[str]:
                     return []
                 return list(obj) if isinstance(obj, dict) else []
     return []
+
+
+#: The largest Telegram export read whole (the messages of one chat, without media).
+MAX_JSON_DOCUMENT_BYTES = 2 * 1024**3
+_MESSAGES = re.compile(r'"messages"\s*:\s*\[')
+
+
+def read_json_messages(path: Path, *, skip: int = 0) -> Iterator[Record | Reject]:
+    """The ``messages`` of a JSON document (a Telegram Desktop export), one record each
+    with the line it starts on; the document's other top-level keys ride along on every
+    record under ``"__chat"``. A message that is not a JSON object is rejected; a document
+    with no ``messages`` list yields one reject."""
+    name = str(path)
+    if path.stat().st_size > MAX_JSON_DOCUMENT_BYTES:
+        yield Reject(name, 1, "", f"larger than {MAX_JSON_DOCUMENT_BYTES:,} bytes")
+        return
+    text = path.read_text(encoding="utf-8-sig", errors="surrogateescape")
+    if _BAD_TEXT.search(text):
+        yield Reject(name, 1, "", "contains bytes that are not valid UTF-8")
+        return
+    found = _MESSAGES.search(text)
+    if found is None:
+        yield Reject(name, 1, "messages", 'no "messages" list: not a chat export')
+        return
+    chat: dict[str, object] = {}
+    try:  # the chat's own keys come before its messages (name, type, id)
+        head = json.loads(text[: found.start()].rstrip().rstrip(",") + "}")
+        chat = head if isinstance(head, dict) else {}
+    except (json.JSONDecodeError, RecursionError):
+        chat = {}
+    decoder = json.JSONDecoder(parse_constant=_no_constant)
+    position, line, index = found.end(), text.count("\n", 0, found.end()) + 1, 0
+    while True:
+        while position < len(text) and text[position] in " \t\r\n,":
+            if text[position] == "\n":
+                line += 1
+            position += 1
+        if position >= len(text) or text[position] == "]":
+            return
+        start_line = line
+        try:
+            obj, end = decoder.raw_decode(text, position)
+        except (json.JSONDecodeError, RecursionError, ValueError) as exc:
+            yield Reject(name, start_line, "", f"unreadable JSON: {str(exc)[:80]}")
+            return  # nothing after it can be trusted to start a message
+        line += text.count("\n", position, end)
+        raw = _printable(text[position : min(end, position + 500)])
+        position = end
+        index += 1
+        if index <= skip:
+            continue
+        if not isinstance(obj, dict):
+            yield Reject(name, start_line, "", "a message is not a JSON object", raw)
+            continue
+        problem = _bad_json_value(obj)
+        if problem:
+            yield Reject(name, start_line, problem[0], problem[1], raw)
+            continue
+        yield Record(start_line, {**obj, "__chat": chat}, raw)
+
+
+def first_json_keys(path: Path) -> list[str]:
+    """The top-level keys before ``messages`` of a JSON document, and ``messages``."""
+    with open(path, encoding="utf-8-sig", errors="replace") as f:
+        head = f.read(1 << 16)
+    found = _MESSAGES.search(head)
+    if found is None:
+        return []
+    keys = re.findall(r'"([A-Za-z_]+)"\s*:', head[: found.start()])
+    return [*keys, "messages"]

@@ -1,17 +1,17 @@
 """Every input layout cibgraph reads, and detection from a file's header.
 
 ``--format`` takes a layout name (``twitter-tweets``) or a family (``twitter-archive``,
-``ira``, ``crowdtangle``, ``coornet``, ``twarc2``, ``bluesky``, ``native``, ``qut``); a
-family narrows detection to its layouts.
+``ira``, ``crowdtangle``, ``coornet``, ``twarc2``, ``bluesky``, ``telegram``, ``native``,
+``qut``); a family narrows detection to its layouts.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from loader.formats import bluesky, coornet, crowdtangle, ira, native, qut, twarc, twitter
+from loader.formats import bluesky, coornet, crowdtangle, ira, native, qut, telegram, twarc, twitter
 from loader.formats.base import Context, FormatSpec
-from loader.reader import first_jsonl_keys, read_header
+from loader.reader import first_json_keys, first_jsonl_keys, read_header
 
 FORMATS: dict[str, FormatSpec] = {
     spec.name: spec
@@ -26,6 +26,7 @@ FORMATS: dict[str, FormatSpec] = {
         twarc.CSV,
         twarc.JSONL,
         bluesky.FORMAT,
+        telegram.FORMAT,
         qut.FORMAT,
         *native.CSV_FORMATS,
         native.JSONL_FORMAT,
@@ -38,6 +39,8 @@ for _spec in FORMATS.values():
     FAMILIES.setdefault(_spec.family, []).append(_spec.name)
 
 DATA_SUFFIXES = (".csv", ".jsonl", ".ndjson")
+#: JSON documents a directory load picks up by name (a Telegram export's result.json).
+DATA_DOCUMENTS = ("result.json",)
 
 
 class UnknownFormat(ValueError):
@@ -61,8 +64,15 @@ def detect(path: Path, wanted: str | None = None) -> FormatSpec:
         raise UnknownFormat(
             f"{path}: these JSON lines are {found.title}; --format {found.family} reads them"
         )
+    if path.suffix.lower() == ".json":
+        if telegram.FORMAT in candidates and telegram.is_export(first_json_keys(path)):
+            return telegram.FORMAT
+        raise UnknownFormat(
+            f"{path}: a JSON document that is not a Telegram chat export (result.json with "
+            '"name", "type", "id" and "messages"); other JSON is read as JSON lines (.jsonl)'
+        )
     header, delimiter = read_header(path)
-    scored = [(spec.fit(header), spec) for spec in candidates if not spec.jsonl]
+    scored = [(spec.fit(header), spec) for spec in candidates if spec.fit(header)[0] > 0]
     best = max((score[0] for score, _ in scored), default=0.0)
     matching = [spec for score, spec in scored if score[0] > 0 and score[0] == best]
     if len(matching) > 1:
@@ -87,7 +97,7 @@ def detect(path: Path, wanted: str | None = None) -> FormatSpec:
         return candidates[0]
     shown = ", ".join(header[:8]) + (", ..." if len(header) > 8 else "")
     closest = max(
-        (s for s in candidates if not s.jsonl and s.matches is None),
+        (s for s in candidates if not (s.jsonl or s.json_document) and s.matches is None),
         key=lambda s: len(set(header) & set(s.columns)),
         default=None,
     )
@@ -98,7 +108,7 @@ def detect(path: Path, wanted: str | None = None) -> FormatSpec:
     )
     hint += (
         "It could be one of: "
-        + "; ".join(f"{s.name} = {s.title}" for s in candidates if not s.jsonl)
+        + "; ".join(f"{s.name} = {s.title}" for s in candidates if not (s.jsonl or s.json_document))
         + ". "
     )
     raise UnknownFormat(

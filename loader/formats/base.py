@@ -66,6 +66,7 @@ class FormatSpec:
     #: A layout read by position (QUT) decides itself: header -> fits.
     matches: Callable[[list[str]], bool] | None = None
     jsonl: bool = False  # records come from JSON lines instead of CSV
+    json_document: bool = False  # records are the "messages" of one JSON document
     #: Files load in this order within one call: 0 entities (users, authors, pages),
     #: 1 posts, 2 relations and labels, so references resolve to full nodes.
     order: int = 1
@@ -84,7 +85,7 @@ class FormatSpec:
         """How well ``header`` fits: (0, 0) when it cannot be this layout, else the share
         of the header's columns this layout knows and the share of the layout's columns
         the header has (1, 1 = exactly this layout); compared in that order."""
-        if self.jsonl:
+        if self.jsonl or self.json_document:
             return (0.0, 0.0)
         if self.matches is not None:
             return (1.0, 1.0) if self.matches(header) else (0.0, 0.0)
