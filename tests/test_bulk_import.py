@@ -95,7 +95,7 @@ def test_bulk_import_equals_a_transactional_load(
     expected = counts(graph)
     expected.pop("LoadCheckpoint")
     assert found == expected
-    assert expected["Post"] == 23 and expected["POSTED"] == 16
+    assert expected["Post"] == 25 and expected["POSTED"] == 18
     assert sample == _sample(graph.query(SAMPLE_CYPHER))
     assert {tuple(r["labels"]) for r in sample} == {
         ("Account",), ("Domain",), ("Group",), ("Hashtag",), ("NewsLike", "Page"), ("Page",),
