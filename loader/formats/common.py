@@ -31,6 +31,7 @@ def is_platform_name(value: str) -> bool:
 UTC = dt.UTC
 _SCI = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")
 _FLOATY = re.compile(r"^\d+\.\d*$")
+_WHITE = re.compile(r"\s")
 _HASHTAG = re.compile(r"(?<![\w&])#(\w+)", re.UNICODE)
 
 
@@ -66,6 +67,8 @@ def clean_id(value: str | None, name: str, *, required_: bool = True) -> str | N
         if required_:
             raise RowError(name, "required id is empty")
         return None
+    if value.isdigit():  # the common case: nothing a spreadsheet did to it
+        return value
     if _SCI.match(value):
         raise RowError(
             name,
@@ -74,7 +77,7 @@ def clean_id(value: str | None, name: str, *, required_: bool = True) -> str | N
         )
     if _FLOATY.match(value):
         raise RowError(name, f"id {value!r} looks like a float (mangled by a spreadsheet)")
-    if any(c.isspace() for c in value):
+    if _WHITE.search(value):
         raise RowError(name, f"id {value!r} contains white space")
     return value
 
