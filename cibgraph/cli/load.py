@@ -98,10 +98,14 @@ def load_cmd(
 ) -> None:
     """Load takedown archives, exports and native files into the graph.
 
-    A directory loads every .csv/.jsonl file directly in it. Layouts (see
-    docs/formats.md): Twitter IO archive users/tweets, fivethirtyeight IRA tweets (and the
-    per-author variant), CrowdTangle Pages/Groups exports, the QUT toolkit CSV, and the
-    native CSV/JSONL. Rejected rows go to rejects.csv with file, line, field and reason.
+    A directory loads every .csv/.jsonl file directly in it (and a Telegram result.json).
+    Layouts, detected by their columns or keys (see docs/formats.md): Twitter IO archive
+    users/tweets (30 or 31 columns), fivethirtyeight IRA tweets (and the per-author
+    variant), CrowdTangle Pages/Groups exports, CooRnet's ct_shares, twarc2 JSON lines
+    and twarc-csv, Bluesky Jetstream events, Telegram channel exports, the QUT toolkit
+    CSV, and the native CSV/JSONL. Columns are read by name; a record lacking its id,
+    author or time goes to rejects.csv with file, line, field and reason; a damaged
+    optional field is dropped and counted in summary.json (--strict rejects it).
     Re-running after an interruption resumes from the last committed batch.
 
     \b
@@ -109,6 +113,7 @@ def load_cmd(
       cibgraph load data/                     # e.g. the China 2019 users + tweets files
       cibgraph load scenario/ --dataset hk-demo
       cibgraph load export.csv --format crowdtangle --dry-run
+      cibgraph load ct_shares.csv search.jsonl --dataset election-links
     """
     settings = None if (dry_run or bulk_csv) else settings_from(ctx)
     console = Console(stderr=True)
