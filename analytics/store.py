@@ -268,21 +268,24 @@ class StoreReader:
 
     def _derive(self, column: str, where: str, value_type: pa.DataType, derive: Any) -> None:
         """Fill ``column`` where a fast reader left it null (and ``where`` holds) with
-        ``derive(text)``, as the row parser would have computed it."""
+        ``derive(text)``, as the row parser would have computed it: once per distinct
+        text (copy-paste campaigns repeat theirs), joined back on the text."""
         missing = self.con.execute(
-            f"SELECT post_code, text FROM posts WHERE {column} IS NULL AND {where}"
+            f"SELECT DISTINCT text FROM posts WHERE {column} IS NULL AND {where} "
+            "AND text IS NOT NULL"
         ).fetchnumpy()
-        if len(missing["post_code"]):
+        texts = missing["text"].tolist()
+        if texts:
             filled = pa.table(
                 {
-                    "post_code": pa.array(missing["post_code"], type=pa.int64()),
-                    "value": pa.array([derive(t) for t in missing["text"].tolist()], value_type),
+                    "filled_text": pa.array(texts, type=pa.string()),
+                    "value": pa.array([derive(t) for t in texts], value_type),
                 }
             )
             self.con.register("filled", filled)
             self.con.execute(
                 f"UPDATE posts SET {column} = filled.value FROM filled "
-                "WHERE posts.post_code = filled.post_code"
+                f"WHERE posts.text = filled.filled_text AND posts.{column} IS NULL AND {where}"
             )
             self.con.unregister("filled")
 
@@ -298,7 +301,9 @@ class StoreReader:
         parser does for layouts without a hashtag column."""
         if not self._hashtags_filled:
             self._hashtags_filled = True
-            self._derive("hashtags", "true", pa.list_(pa.string()), hashtags_in)
+            # only a text with a '#' can hold one (hashtags_in would find none in the rest)
+            self._derive("hashtags", "contains(text, '#')", pa.list_(pa.string()), hashtags_in)
+            self.con.execute("UPDATE posts SET hashtags = [] WHERE hashtags IS NULL")
 
     def table(self, signal: str) -> SignalTable:
         if signal == "text":
