@@ -387,7 +387,12 @@ def read_json_messages(path: Path, *, skip: int = 0) -> Iterator[Record | Reject
         chat = head if isinstance(head, dict) else {}
     except (json.JSONDecodeError, RecursionError):
         chat = {}
-    decoder = json.JSONDecoder(parse_constant=_no_constant)
+    constants: list[str] = []  # NaN / Infinity met in the message being decoded
+
+    def constant(token: str) -> None:
+        constants.append(token)
+
+    decoder = json.JSONDecoder(parse_constant=constant)
     position, line, index = found.end(), text.count("\n", 0, found.end()) + 1, 0
     while True:
         while position < len(text) and text[position] in " \t\r\n,":
@@ -397,6 +402,7 @@ def read_json_messages(path: Path, *, skip: int = 0) -> Iterator[Record | Reject
         if position >= len(text) or text[position] == "]":
             return
         start_line = line
+        constants.clear()
         try:
             obj, end = decoder.raw_decode(text, position)
         except (json.JSONDecodeError, RecursionError, ValueError) as exc:
@@ -407,6 +413,11 @@ def read_json_messages(path: Path, *, skip: int = 0) -> Iterator[Record | Reject
         position = end
         index += 1
         if index <= skip:
+            continue
+        if constants:  # valid syntax, so the next message still starts where it should
+            yield Reject(
+                name, start_line, "", f"{constants[0]} is not a number a record can hold", raw
+            )
             continue
         if not isinstance(obj, dict):
             yield Reject(name, start_line, "", "a message is not a JSON object", raw)

@@ -295,3 +295,93 @@ def test_fuzz_any_line_among_good_json_lines(junk: str, position: int) -> None:
             with open(report.rejects_file, newline="", encoding="utf-8") as f:
                 assert {int(r["line"]) for r in csv.DictReader(f)} <= {position + 1}
         assert report.loaded >= len(goods)
+
+
+def _paths(value: object, prefix: tuple = ()) -> list[tuple]:
+    """Every place in a JSON value (dict keys and list indices), depth first."""
+    found = [prefix] if prefix else []
+    if isinstance(value, dict):
+        for k, v in value.items():
+            found += _paths(v, (*prefix, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            found += _paths(v, (*prefix, i))
+    return found
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=12,
+)
+
+
+@pytest.mark.parametrize("sample", ["twarc2/search.jsonl", "bluesky/jetstream.jsonl"])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), position=st.integers(min_value=1, max_value=3))
+def test_fuzz_json_layouts_any_value_anywhere(
+    sample: str, data: st.DataObject, position: int
+) -> None:
+    """twarc2 pages and Jetstream events: a good line with any one of its values replaced by
+    any JSON value, or any text, among good lines; no exception escapes, only that line can
+    be rejected, and every good line still loads."""
+    import copy
+    import tempfile
+
+    lines = (FIXTURES / sample).read_text(encoding="utf-8").splitlines()
+    goods = lines[:3]  # lines the fixture loads whole
+    base = json.loads(data.draw(st.sampled_from(goods)))
+    if data.draw(st.booleans()):
+        junk_value = copy.deepcopy(base)
+        where = data.draw(st.sampled_from(_paths(base)))
+        node = junk_value
+        for step in where[:-1]:
+            node = node[step]
+        node[where[-1]] = data.draw(_JSON_VALUES)
+        junk = json.dumps(junk_value)
+    else:
+        junk = data.draw(st.text(max_size=200)).replace("\r", " ").replace("\n", " ")
+    body = [*goods[:position], junk, *goods[position:]]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / Path(sample).name
+        path.write_bytes(("\n".join(body) + "\n").encode("utf-8", "surrogatepass"))
+        report = load([path], dry_run=True, report_dir=Path(tmp) / "r")
+        assert report.files[0].format == FORMATS_OF[sample]
+        assert report.loaded + report.rejected == report.files[0].records
+        if report.rejects_file:
+            with open(report.rejects_file, newline="", encoding="utf-8") as f:
+                assert {int(r["line"]) for r in csv.DictReader(f)} <= {position + 1}
+        assert report.loaded >= len(goods)
+
+
+FORMATS_OF = {"twarc2/search.jsonl": "twarc2-jsonl", "bluesky/jetstream.jsonl": "bluesky-jetstream"}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), position=st.integers(min_value=0, max_value=3))
+def test_fuzz_telegram_any_value_anywhere(data: st.DataObject, position: int) -> None:
+    """A Telegram export with one message replaced by any JSON value, or with any one of
+    a good message's values replaced: no exception escapes, only that message can be
+    rejected, and every good message still loads."""
+    import copy
+    import tempfile
+
+    doc = json.loads((FIXTURES / "telegram" / "result.json").read_text(encoding="utf-8"))
+    goods = [m for m in doc["messages"] if m.get("id") in (2, 3, 6)]
+    if data.draw(st.booleans()):
+        junk = copy.deepcopy(data.draw(st.sampled_from(goods)))
+        where = data.draw(st.sampled_from(_paths(junk)))
+        node = junk
+        for step in where[:-1]:
+            node = node[step]
+        node[where[-1]] = data.draw(_JSON_VALUES)
+    else:
+        junk = data.draw(_JSON_VALUES)
+    messages = [*goods[:position], junk, *goods[position:]]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "result.json"
+        path.write_text(json.dumps({**doc, "messages": messages}, indent=1), encoding="utf-8")
+        report = load([path], dry_run=True, report_dir=Path(tmp) / "r")
+        assert report.files[0].format == "telegram"
+        assert report.loaded + report.rejected == report.files[0].records == len(messages)
+        assert report.rejected <= 1 and report.loaded >= len(goods)
