@@ -326,6 +326,13 @@ def open_for_load(
         return None
     if stack is not None:
         stack.callback(lock.close)
+    if (root / CONCURRENT_MARK).exists():
+        # a load that could not take the lock may still be writing the graph (and this
+        # load would skip the batches its checkpoints name): write no store, keep the mark,
+        # and the next detect rebuilds the store from the graph
+        clear(root)
+        (root / CONCURRENT_MARK).touch()
+        return None
     current = graph_fingerprint(graph)
     sealed = read_manifest(root).get("graph_fingerprint")
     if current == EMPTY_FINGERPRINT or sealed != current:
