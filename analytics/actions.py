@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from loader.store import normalise_text
+from loader.text import normalise_text
 
 #: Signals built from posts (time-windowed) and from the graph's structure (no time).
 POST_SIGNALS = ("url", "domain", "repost", "reply", "hashtag", "text", "near_text")

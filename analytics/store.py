@@ -23,16 +23,15 @@ import pyarrow as pa
 
 from analytics.actions import MIN_TEXT_CHARS, POST_SIGNALS, Actions, Codes, SignalTable
 from cibgraph.errors import CibgraphError
-from loader.formats.common import hashtags_in
 from loader.records import PostLinks
 from loader.store import (
     StoreWriter,
     clear,
     graph_fingerprint,
-    normalise_text,
     read_manifest,
     seal,
 )
+from loader.text import hashtags_in, normalise_text
 
 if TYPE_CHECKING:
     from cibgraph.graph import Graph

@@ -285,22 +285,7 @@ def read_jsonl(path: Path, *, skip: int = 0) -> Iterator[Record | Reject]:
             except (RecursionError, ValueError) as exc:
                 yield Reject(name, number, "", f"unreadable JSON: {str(exc)[:80]}", raw)
                 continue
-            if not isinstance(obj, dict):
-                yield Reject(name, number, "", "expected a JSON object", raw)
-                continue
-            problem = _bad_json_value(obj)
-            if problem:
-                yield Reject(name, number, problem[0], problem[1], raw)
-                continue
-            too_long = next(
-                (k for k, v in obj.items() if isinstance(v, str) and len(v) > MAX_FIELD_CHARS), None
-            )
-            if too_long:
-                yield Reject(
-                    name, number, too_long, f"longer than {MAX_FIELD_CHARS:,} characters", raw
-                )
-                continue
-            yield Record(number, obj, raw)
+            yield _json_record(name, number, obj, raw)
 
 
 def _no_constant(token: str) -> None:
@@ -364,6 +349,24 @@ MAX_JSON_DOCUMENT_BYTES = 2 * 1024**3
 _MESSAGES = re.compile(r'"messages"\s*:\s*\[')
 
 
+def _json_record(
+    name: str, number: int, obj: object, raw: str, extra: dict[str, object] | None = None
+) -> Record | Reject:
+    """A decoded JSON value as a record (with ``extra`` keys added), or the reason it cannot
+    be one: not an object, a value no record can hold, or a field that is too long."""
+    if not isinstance(obj, dict):
+        return Reject(name, number, "", "expected a JSON object", raw)
+    problem = _bad_json_value(obj)
+    if problem:
+        return Reject(name, number, problem[0], problem[1], raw)
+    too_long = next(
+        (k for k, v in obj.items() if isinstance(v, str) and len(v) > MAX_FIELD_CHARS), None
+    )
+    if too_long:
+        return Reject(name, number, too_long, f"longer than {MAX_FIELD_CHARS:,} characters", raw)
+    return Record(number, {**obj, **extra} if extra else obj, raw)
+
+
 def read_json_messages(path: Path, *, skip: int = 0) -> Iterator[Record | Reject]:
     """The ``messages`` of a JSON document (a Telegram Desktop export), one record each
     with the line it starts on; the document's other top-level keys ride along on every
@@ -419,14 +422,7 @@ def read_json_messages(path: Path, *, skip: int = 0) -> Iterator[Record | Reject
                 name, start_line, "", f"{constants[0]} is not a number a record can hold", raw
             )
             continue
-        if not isinstance(obj, dict):
-            yield Reject(name, start_line, "", "a message is not a JSON object", raw)
-            continue
-        problem = _bad_json_value(obj)
-        if problem:
-            yield Reject(name, start_line, problem[0], problem[1], raw)
-            continue
-        yield Record(start_line, {**obj, "__chat": chat}, raw)
+        yield _json_record(name, start_line, obj, raw, extra={"__chat": chat})
 
 
 def first_json_keys(path: Path) -> list[str]:

@@ -27,7 +27,6 @@ import os
 import re
 import shutil
 import time
-import unicodedata
 from collections.abc import Iterable
 from contextlib import ExitStack
 from pathlib import Path
@@ -37,6 +36,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from loader.records import PostLinks, Props
+from loader.text import normalise_text
 from loader.urls import domain_of
 
 STORE_VERSION = 1
@@ -78,29 +78,6 @@ TABLES: dict[str, pa.Schema] = {
     "pages": PAGE_SCHEMA,
     "admins": ADMIN_SCHEMA,
 }
-
-_MENTION = re.compile(r"@\w+")
-_URL = re.compile(r"https?://\S+|www\.\S+")
-_RT = re.compile(r"^rt\s+@?\w*:?\s*", re.IGNORECASE)
-_NON_WORD = re.compile(r"[^\w\s]", re.UNICODE)
-_SPACE = re.compile(r"\s+")
-
-
-def normalise_text(text: str | None) -> str:
-    """QUT's co-tweet normalisation and a little more: lower case, no @mentions, no URLs,
-    no RT prefix, no punctuation or emoji, white space folded.
-
-    >>> normalise_text("RT @hk_news: Stand with #HongKong!! https://t.co/x")
-    'stand with hongkong'
-    """
-    if not text:
-        return ""
-    value = unicodedata.normalize("NFKC", text).lower()
-    value = _RT.sub("", value)
-    value = _URL.sub(" ", value)
-    value = _MENTION.sub(" ", value)
-    value = _NON_WORD.sub(" ", value)
-    return _SPACE.sub(" ", value).strip()
 
 
 def dataset_slug(dataset: str) -> str:

@@ -32,7 +32,6 @@ UTC = dt.UTC
 _SCI = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")
 _FLOATY = re.compile(r"^\d+\.\d*$")
 _WHITE = re.compile(r"\s")
-_HASHTAG = re.compile(r"(?<![\w&])#(\w+)", re.UNICODE)
 
 
 class RowError(ValueError):
@@ -329,13 +328,6 @@ def _list_items(value: str) -> list[str] | None:
         if value[i] != ",":
             return None
         i += 1
-
-
-def hashtags_in(body: str | None) -> list[str]:
-    """Hashtags written in free text (``#HongKong`` -> ``hongkong``), in order, unique."""
-    if not body:
-        return []
-    return unique(tag.lower() for tag in _HASHTAG.findall(body))
 
 
 def unique(items) -> list:  # type: ignore[no-untyped-def]

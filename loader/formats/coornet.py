@@ -28,7 +28,6 @@ from loader.formats.common import (
     clean_id,
     drop_none,
     epoch,
-    hashtags_in,
     integer,
     parse_datetime,
     text,
@@ -36,6 +35,7 @@ from loader.formats.common import (
 )
 from loader.newslike import is_news_like
 from loader.records import PostLinks, Row, uid
+from loader.text import hashtags_in
 from loader.urls import normalise_url
 
 COLUMNS = (

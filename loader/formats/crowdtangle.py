@@ -23,7 +23,6 @@ from loader.formats.common import (
     clean_id,
     drop_none,
     epoch,
-    hashtags_in,
     locale_count,
     locale_decimal,
     parse_datetime,
@@ -32,6 +31,7 @@ from loader.formats.common import (
 from loader.formats.zones import offset_minutes
 from loader.newslike import is_news_like
 from loader.records import PostLinks, Row, uid
+from loader.text import hashtags_in
 from loader.urls import normalise_url
 
 PLATFORM = "facebook"

@@ -32,7 +32,6 @@ from loader.formats.common import (
     clean_id,
     drop_none,
     epoch,
-    hashtags_in,
     integer,
     parse_datetime,
     required,
@@ -40,6 +39,7 @@ from loader.formats.common import (
     unique,
 )
 from loader.records import PostLinks, Row, uid
+from loader.text import hashtags_in
 from loader.urls import normalise_url
 
 PLATFORM = "twitter"

@@ -21,7 +21,6 @@ from loader.formats.common import (
     clean_id,
     drop_none,
     epoch,
-    hashtags_in,
     integer,
     is_platform_name,
     iso_datetime,
@@ -31,6 +30,7 @@ from loader.formats.common import (
 )
 from loader.newslike import is_news_like
 from loader.records import PostLinks, Row, uid
+from loader.text import hashtags_in
 from loader.urls import normalise_url
 
 #: kind -> (required columns, optional columns)

@@ -11,8 +11,9 @@ import datetime as dt
 from typing import Any
 
 from loader.formats.base import Context, FormatSpec
-from loader.formats.common import RowError, clean_id, drop_none, hashtags_in, text, unique
+from loader.formats.common import RowError, clean_id, drop_none, text, unique
 from loader.records import PostLinks, Row, uid
+from loader.text import hashtags_in
 from loader.urls import normalise_url
 
 COLUMNS = (

@@ -27,7 +27,7 @@ from typing import Any
 from loader.formats.base import Context, FormatSpec
 from loader.formats.common import RowError, drop_none, epoch, text, unique
 from loader.records import PostLinks, Row, uid
-from loader.store import normalise_text
+from loader.text import normalise_text
 from loader.urls import normalise_url
 
 PLATFORM = "telegram"
