@@ -92,6 +92,9 @@ class Actions:
     #: was asked for, and then ``text_source`` normalises the posts asked about.
     texts: list[str] = field(default_factory=list)
     text_source: Callable[[Any], list[str]] | None = None
+    #: Length of the normalised text by post code, when the store gave it without the
+    #: texts themselves (the ``text`` signal without ``near_text``).
+    text_length: np.ndarray | None = None
     tables: dict[str, SignalTable] = field(default_factory=dict)
     accounts: dict[str, dict[str, Any]] = field(default_factory=dict)
     admins: list[tuple[str, str]] = field(default_factory=list)
@@ -107,6 +110,13 @@ class Actions:
         if self.text_source is None:
             raise ValueError("texts were not read: ask for a text signal")
         return self.text_source(post_codes)
+
+    def text_lengths(self, post_codes: np.ndarray) -> np.ndarray:
+        """Lengths (in characters) of the normalised texts of ``post_codes``."""
+        if self.text_length is not None:
+            return self.text_length[post_codes]
+        texts = self.texts_of(post_codes)
+        return np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
 
 
 def _table(rows: Iterable[tuple[int, int, int, str]], objects: Codes) -> SignalTable:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from analytics.arrays import distinct
 from analytics.coaction import EdgeList
 
 #: Default weight of each signal in the combined graph. Structural signals are weaker:
@@ -47,14 +48,15 @@ class Graph:
     u: np.ndarray
     v: np.ndarray
     weight: np.ndarray
-    #: signal -> its symmetrised weight on each edge (NaN where the signal has none)
+    #: signal -> its symmetrised weight on each edge (NaN where the signal has none; a
+    #: signal with no edges at all has no entry)
     parts: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.u)
 
     def nodes(self) -> np.ndarray:
-        return np.unique(np.concatenate([self.u, self.v])) if len(self) else self.u
+        return distinct(np.concatenate([self.u, self.v])) if len(self) else self.u
 
     @property
     def signals(self) -> list[dict[str, float]]:
@@ -94,12 +96,14 @@ def combine(edge_lists: list[EdgeList], params: CombineParams | None = None) -> 
     for signal, (src, dst, w) in directed.items():
         low, high = np.minimum(src, dst), np.maximum(src, dst)
         keyed[signal] = (low * n + high, src < dst, w)
-    keys = np.unique(np.concatenate([k for k, _, _ in keyed.values()]))
+    keys = distinct(np.concatenate([k for k, _, _ in keyed.values()]))
     total = np.zeros(len(keys))
     low_sum = np.zeros(len(keys))
     high_sum = np.zeros(len(keys))
     parts: dict[str, np.ndarray] = {}
     for signal, (key, forward_side, w) in keyed.items():
+        if len(key) == 0:  # a signal with no edges adds nothing (and has no part)
+            continue
         at = np.searchsorted(keys, key)
         forward = np.zeros(len(keys))
         backward = np.zeros(len(keys))

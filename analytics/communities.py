@@ -94,8 +94,11 @@ def _igraph_graph(graph: CoGraph):  # type: ignore[no-untyped-def]
     ig = _import_igraph()
 
     nodes = graph.nodes()
-    pairs = np.column_stack((np.searchsorted(nodes, graph.u), np.searchsorted(nodes, graph.v)))
-    g = ig.Graph(n=len(nodes), edges=pairs.tolist())
+    # igraph reads the edges item by item; pairs of Python ints are its quickest input
+    # (7 s for 12M edges, against 12 s for a list of lists and 15 s for a numpy array)
+    low = np.searchsorted(nodes, graph.u).tolist()
+    high = np.searchsorted(nodes, graph.v).tolist()
+    g = ig.Graph(n=len(nodes), edges=list(zip(low, high, strict=True)))
     g.es["weight"] = graph.weight.tolist()
     return g, nodes
 

@@ -31,7 +31,14 @@ from loader.store import (
     read_manifest,
     seal,
 )
-from loader.text import hashtags_in, normalise_text
+from loader.text import (
+    FIRST_OCCURRENCES_SQL,
+    HASHTAGS_ASCII_SQL,
+    IS_ASCII_SQL,
+    TEXT_KEY_ASCII_SQL,
+    hashtags_in,
+    normalise_text,
+)
 
 if TYPE_CHECKING:
     from cibgraph.graph import Graph
@@ -292,6 +299,12 @@ class StoreReader:
         """The normalised-text key where a fast reader left it out ("" for reposts)."""
         if not self._text_keys_filled:
             self._text_keys_filled = True
+            # ASCII texts in SQL (exact there), the rest once per distinct text in Python
+            self.con.execute(
+                f"UPDATE posts SET text_key = {TEXT_KEY_ASCII_SQL.format(text='text')} "
+                f"WHERE text_key IS NULL AND kind <> 'repost' AND text IS NOT NULL "
+                f"AND {IS_ASCII_SQL.format(text='text')}"
+            )
             self._derive("text_key", "kind <> 'repost'", pa.string(), normalise_text)
             self.con.execute("UPDATE posts SET text_key = '' WHERE text_key IS NULL")
 
@@ -300,8 +313,16 @@ class StoreReader:
         parser does for layouts without a hashtag column."""
         if not self._hashtags_filled:
             self._hashtags_filled = True
-            # only a text with a '#' can hold one (hashtags_in would find none in the rest)
-            self._derive("hashtags", "contains(text, '#')", pa.list_(pa.string()), hashtags_in)
+            # only a text with a '#' can hold one (hashtags_in would find none in the rest);
+            # ASCII texts in SQL (exact there), the rest once per distinct text in Python
+            tagged = "contains(text, '#')"
+            self.con.execute(
+                f"UPDATE posts SET hashtags = {FIRST_OCCURRENCES_SQL.format(tags='f.tags')} "
+                f"FROM (SELECT post_code AS code, {HASHTAGS_ASCII_SQL.format(text='text')} "
+                f"AS tags FROM posts WHERE hashtags IS NULL AND {tagged} "
+                f"AND {IS_ASCII_SQL.format(text='text')}) f WHERE posts.post_code = f.code"
+            )
+            self._derive("hashtags", tagged, pa.list_(pa.string()), hashtags_in)
             self.con.execute("UPDATE posts SET hashtags = [] WHERE hashtags IS NULL")
 
     def table(self, signal: str) -> SignalTable:
@@ -330,6 +351,15 @@ class StoreReader:
         ).fetchall()
         return [r[0] for r in rows]
 
+    def text_lengths(self) -> np.ndarray:
+        """The length of every post's normalised text, by post code (0 for reposts)."""
+        self._fill_text_keys()
+        found = self.con.execute(
+            "SELECT CASE WHEN kind = 'repost' THEN 0 ELSE length(coalesce(text_key, '')) END "
+            "AS n FROM posts ORDER BY post_code"
+        ).fetchnumpy()
+        return found["n"].astype(np.int64)
+
     def actions(self, signals: Iterable[str]) -> Actions:
         wanted = set(signals)
         acts = Actions()
@@ -337,8 +367,10 @@ class StoreReader:
         columns = self.con.execute(_POST_COLUMNS_SQL).fetchnumpy()
         acts.post_actor = columns["actor_code"].astype(np.int64)
         acts.post_ts = columns["ts"].astype(np.int64)
-        if wanted & {"text", "near_text"}:
+        if "near_text" in wanted:
             acts.texts = self.texts()
+        elif "text" in wanted:
+            acts.text_length = self.text_lengths()
         else:
             acts.text_source = self._text_of if "text" in self.columns else None
         for signal in POST_SIGNALS:

@@ -43,3 +43,28 @@ def hashtags_in(body: str | None) -> list[str]:
     if not body:
         return []
     return list(dict.fromkeys(tag.lower() for tag in _HASHTAG.findall(body)))
+
+
+_SPACE_SQL = r"\t\n\x0b\x0c\r\x1c-\x1f "  # what Python's \s and str.strip() mean in ASCII
+#: :func:`normalise_text` as a DuckDB expression over the column ``{text}``, exact for
+#: ASCII text (where NFKC changes nothing and Python's ``\w`` is ``[a-z0-9_]`` once lower
+#: cased); other text goes through :func:`normalise_text`. Tests hold the two together.
+TEXT_KEY_ASCII_SQL = (
+    "trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace("
+    f"lower({{text}}), '^rt[{_SPACE_SQL}]+@?[a-z0-9_]*:?[{_SPACE_SQL}]*', ''), "
+    f"'https?://[^{_SPACE_SQL}]+|www\\.[^{_SPACE_SQL}]+', ' ', 'g'), "
+    "'@[a-z0-9_]+', ' ', 'g'), "
+    f"'[^a-z0-9_{_SPACE_SQL}]', ' ', 'g'), "
+    f"'[{_SPACE_SQL}]+', ' ', 'g'))"
+)
+#: True where ``{text}`` is ASCII (as many bytes as characters).
+IS_ASCII_SQL = "strlen({text}) = length({text})"
+#: :func:`hashtags_in` as DuckDB expressions, exact for ASCII text: the tags of ``{text}``
+#: lower cased, in order, with repeats (RE2 has no look-behind, so the character before the
+#: '#' is matched instead; a previous match always ends before a character that is not part
+#: of a word, so none is lost); then the list ``{tags}`` with the repeats dropped.
+HASHTAGS_ASCII_SQL = (
+    "list_transform(regexp_extract_all({text}, '(^|[^a-zA-Z0-9_&])#([a-zA-Z0-9_]+)', 2), "
+    "t -> lower(t))"
+)
+FIRST_OCCURRENCES_SQL = "list_filter({tags}, (t, i) -> list_position({tags}, t) = i)"
