@@ -16,16 +16,14 @@ from typing import Any
 
 import numpy as np
 
-from loader.text import normalise_text
+from loader.text import MIN_TEXT_CHARS, normalise_text
 
 #: Signals built from posts (time-windowed) and from the graph's structure (no time).
 POST_SIGNALS = ("url", "domain", "repost", "reply", "hashtag", "text", "near_text")
 STRUCTURE_SIGNALS = ("admin", "creation")
 SIGNALS = POST_SIGNALS + STRUCTURE_SIGNALS
-#: Shorter normalised texts ("ok", "lol") are not evidence of copy-paste.
-MIN_TEXT_CHARS = 10
 
-__all__ = ["normalise_text"]  # re-exported: the one text key (loader.store)
+__all__ = ["MIN_TEXT_CHARS", "normalise_text"]  # re-exported from loader.text
 
 
 class Codes:

@@ -44,7 +44,7 @@ import numpy as np
 
 from analytics.actions import Actions, SignalTable
 from analytics.minhash import near_duplicate_groups
-from analytics.window_join import window_join
+from analytics.window_join import matched_gaps, window_join
 
 WINDOW_SIGNALS = ("url", "domain", "repost", "reply", "hashtag", "text", "near_text")
 
@@ -54,6 +54,8 @@ class SignalParams:
     window: int = 60  # seconds either side
     min_weight: int = 2
     max_actors: int | None = None  # skip objects touched by more actors (None: no cap)
+    #: CooRTweet's rule beside QUT's weight (None: off); see :func:`participation_filter`
+    min_participation: int | None = None
 
 
 @dataclass
@@ -175,12 +177,50 @@ def run_coaction(con: duckdb.DuckDBPyConnection, params: SignalParams) -> tuple[
 
 def window_edges(table: SignalTable, signal: str, params: SignalParams) -> EdgeList:
     """QUT-style co-action edges of one time-windowed signal: COACTION_SQL's answer,
-    computed by the compiled sweep of :mod:`analytics.window_join`."""
+    computed by the compiled sweep of :mod:`analytics.window_join`; with
+    ``min_participation``, only the edges CooRTweet's rule keeps."""
+    kept_actors = None
+    if params.min_participation is not None:
+        table, kept_actors = participation_filter(table, params)
     src, dst, weight, example, skipped = window_join(
         table.actor, table.post, table.ts, table.obj,
         params.window, params.min_weight, params.max_actors,
     )  # fmt: skip
+    if kept_actors is not None:
+        keep = kept_actors[src] | kept_actors[dst]
+        src, dst, weight, example = src[keep], dst[keep], weight[keep], example[keep]
     return EdgeList(signal, src, dst, weight, example, table.objects.values, skipped)
+
+
+def participation_filter(
+    table: SignalTable, params: SignalParams
+) -> tuple[SignalTable, np.ndarray]:
+    """CooRTweet's ``min_participation`` (``detect_groups``), as two steps around the
+    edges: only actors with at least N actions take part at all (the table returned);
+    an actor is *kept* when at least N of its actions belong to posts that another
+    actor matched on the same object within the window (whoever the partner was); an
+    edge stays when either end is kept (CooRTweet keeps a pair of shares when either
+    share's account is kept). Returns the table of the actors taking part and, by actor
+    code, whether it is kept. QUT's ``min_weight`` is a separate, per-pair rule."""
+    n = params.min_participation or 1
+    actors = max(int(table.actor.max()) + 1, 1) if len(table) else 1
+    active = np.bincount(table.actor, minlength=actors) >= n
+    rows = active[table.actor]
+    part = SignalTable(
+        table.actor[rows], table.post[rows], table.ts[rows], table.obj[rows], table.objects
+    )
+    pairable = np.ones(len(part), dtype=bool)
+    if params.max_actors is not None and len(part):  # hot objects pair with nobody
+        pairs = np.unique(np.column_stack((part.obj, part.actor)), axis=0)
+        spread = np.bincount(pairs[:, 0], minlength=int(part.obj.max()) + 1)
+        pairable = spread[part.obj] <= params.max_actors
+    posts, _, _ = matched_gaps(
+        part.post[pairable], part.ts[pairable], part.obj[pairable], part.actor[pairable],
+        np.zeros(int(pairable.sum()), dtype=np.int64), params.window,
+    )  # fmt: skip
+    coordinated = np.isin(part.post, posts)
+    kept = np.bincount(part.actor[coordinated], minlength=actors) >= n
+    return part, kept
 
 
 def near_text_table(acts: Actions, threshold: float = 0.8) -> SignalTable:

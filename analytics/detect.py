@@ -43,6 +43,7 @@ class DetectParams:
     window: int = 60
     min_weight: int = 2
     max_actors: int | None = None
+    min_participation: int | None = None  # CooRTweet's rule, off by default
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     min_edge: float = 1.0
     percentile: float | None = None
@@ -62,6 +63,8 @@ class DetectParams:
             )
         if self.window < 0 or self.min_weight < 1:
             raise CibgraphError("--window must be >= 0 and --min-weight >= 1")
+        if self.min_participation is not None and self.min_participation < 1:
+            raise CibgraphError("--min-participation must be >= 1")
         if self.write_edges not in ("none", "flagged", "all"):
             raise CibgraphError("--write-edges must be none, flagged or all")
 
@@ -144,7 +147,9 @@ def _detect(
 ) -> DetectionResult:
 
     mark = time.monotonic()
-    signal_params = SignalParams(params.window, params.min_weight, params.max_actors)
+    signal_params = SignalParams(
+        params.window, params.min_weight, params.max_actors, params.min_participation
+    )
     edge_lists = []
     for signal in params.signals:
         say(f"co-action edges: {signal}")

@@ -182,6 +182,74 @@ def _dense(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     return inverse.astype(np.int64), values
 
 
+#: The definition of a matched post: one that another member of its cluster acted on the
+#: same object within the window (the gap is to the nearest such action). Scoring, and
+#: CooRTweet's participation rule with one cluster, compute it with :func:`matched_gaps`,
+#: which gives exactly this query's rows (tests hold it to them); the join itself costs
+#: the square of a hot object's member actions.
+MATCH_SQL = """
+SELECT e1.actor AS actor, e1.post AS post, min(abs(e1.ts - e2.ts)) AS gap
+FROM acts e1
+JOIN acts e2 ON e1.obj = e2.obj AND e1.cluster = e2.cluster AND e1.actor <> e2.actor
+             AND e2.ts BETWEEN e1.ts - $window AND e1.ts + $window
+GROUP BY e1.actor, e1.post
+"""
+
+
+def matched_gaps(
+    post: np.ndarray,
+    ts: np.ndarray,
+    obj: np.ndarray,
+    actor: np.ndarray,
+    cluster: np.ndarray,
+    window: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The (post, actor, gap) rows :data:`MATCH_SQL` finds, in post order, in n log n.
+
+    Actions are sorted by (object, cluster, time). Within one (object, cluster) run, the
+    nearest action by another actor before an action is the one just before its run of
+    same-actor actions, and the nearest after is the one just after that run; the smaller
+    of the two gaps is the action's, if it is within the window. A post's gap is the
+    smallest over its actions (a post with several links)."""
+    n = len(post)
+    if n == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty.copy(), empty.copy()
+    ts = np.asarray(ts, dtype=np.int64)
+    group_key = np.asarray(obj, dtype=np.int64) * (int(cluster.max()) + 1) + cluster
+    order = _group_time_order(group_key, ts)
+    g, a, t = group_key[order], actor[order], ts[order]
+    index = np.arange(n)
+    new_group = np.r_[True, g[1:] != g[:-1]]
+    new_run = new_group | np.r_[True, a[1:] != a[:-1]]
+    group_start = np.maximum.accumulate(np.where(new_group, index, 0))
+    group_end = np.minimum.accumulate(np.where(np.r_[new_group[1:], True], index, n)[::-1])[::-1]
+    run_start = np.maximum.accumulate(np.where(new_run, index, 0))
+    run_end = np.minimum.accumulate(np.where(np.r_[new_run[1:], True], index, n)[::-1])[::-1]
+    # run_end / group_end: the last index of the run / group
+    far = np.iinfo(np.int64).max
+    before, after = run_start - 1, run_end + 1
+    has_before, has_after = before >= group_start, after <= group_end
+    gap = np.where(has_before, t - t[np.maximum(before, 0)], far)
+    gap = np.minimum(gap, np.where(has_after, t[np.minimum(after, n - 1)] - t, far))
+    within = gap <= window
+    posts, actors, gaps = post[order][within].astype(np.int64), a[within], gap[within]
+    by_post = np.lexsort((gaps, posts))
+    posts, actors, gaps = posts[by_post], actors[by_post], gaps[by_post]
+    first = np.r_[True, posts[1:] != posts[:-1]][: len(posts)]
+    return posts[first], actors[first].astype(np.int64), gaps[first]
+
+
+def _group_time_order(group_key: np.ndarray, ts: np.ndarray) -> np.ndarray:
+    """An order by (group, time): one sort of a packed key when both fit in 62 bits
+    (5x quicker than a lexsort on 6M rows), else a lexsort."""
+    t0 = int(ts.min())
+    time_bits = (int(ts.max()) - t0).bit_length()
+    if int(group_key.max()).bit_length() + time_bits <= 62:
+        return np.argsort((group_key << time_bits) | (ts - t0))
+    return np.lexsort((ts, group_key))
+
+
 def threads() -> int:
     """The cores this process may run on."""
     try:

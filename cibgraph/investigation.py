@@ -47,6 +47,7 @@ DETECT_KEYS = {
     "window",
     "min_weight",
     "max_actors",
+    "min_participation",
     "engine",
     "resolution",
     "seed",

@@ -6,8 +6,12 @@ One definition each, used by the row parsers, the action store and detection ali
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
+
+#: Shorter normalised texts ("ok", "lol") are not evidence of copy-paste.
+MIN_TEXT_CHARS = 10
 
 _HASHTAG = re.compile(r"(?<![\w&])#(\w+)", re.UNICODE)
 _MENTION = re.compile(r"@\w+")
@@ -32,6 +36,42 @@ def normalise_text(text: str | None) -> str:
     value = _MENTION.sub(" ", value)
     value = _NON_WORD.sub(" ", value)
     return _SPACE.sub(" ", value).strip()
+
+
+# a link written in text: a scheme or www., or a bare host with a path (bit.ly/x); what
+# follows up to white space, less the punctuation a sentence puts after it
+_LINK = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"']+|(?<![\w@.])(?:[a-z0-9-]+\.)+[a-z]{2,}/[^\s<>\"']+",
+    re.IGNORECASE,
+)
+_TRAILING = ".,;:!?)]}\u2026"
+
+
+def urls_in(body: str | None) -> list[str]:
+    """Links written in free text, in order, unique, ``http://`` put before those written
+    without a scheme (for layouts with no link column).
+
+    >>> urls_in("read https://t.co/AbC. and bit.ly/x1, not e.g. or U.S. (www.a.org/b)")
+    ['https://t.co/AbC', 'http://bit.ly/x1', 'http://www.a.org/b']
+    """
+    if not body:
+        return []
+    found = (m.group(0).rstrip(_TRAILING) for m in _LINK.finditer(body))
+    return list(dict.fromkeys(u if "://" in u else "http://" + u for u in found if u))
+
+
+def retweet_key(body: str | None) -> str | None:
+    """What two retweets of one original share when the data has no original id, only
+    its text (with or without ``RT @handle:``): a digest of the normalised text; None
+    when that text is too short to tell originals apart.
+
+    >>> retweet_key("RT @a: Stand with Hong Kong!") == retweet_key("stand with hong kong")
+    True
+    """
+    key = normalise_text(body)
+    if len(key) < MIN_TEXT_CHARS:
+        return None
+    return "retweet-" + hashlib.sha1(key.encode()).hexdigest()[:20]
 
 
 def hashtags_in(body: str | None) -> list[str]:

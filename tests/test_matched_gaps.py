@@ -7,7 +7,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analytics.scoring import MATCH_SQL, matched_gaps
+from analytics.window_join import MATCH_SQL, matched_gaps
 
 
 def by_sql(post, ts, obj, actor, cluster, window):

@@ -49,6 +49,14 @@ from loader.store import dataset_slug
     "500 (faster on data with very hot objects); 'none' keeps every object, as QUT does.",
 )
 @click.option(
+    "--min-participation",
+    type=click.IntRange(min=1),
+    default=None,
+    help="CooRTweet's rule beside --min-weight: only accounts with at least N actions "
+    "take part, and an edge stays when either account has N actions matched by "
+    "anyone (with --min-weight 1: CooRTweet's pairs). Off by default.",
+)
+@click.option(
     "--engine",
     type=click.Choice(ENGINES),
     default="igraph",
@@ -126,6 +134,7 @@ def detect_cmd(
     window: int,
     min_weight: int,
     max_actors: str,
+    min_participation: int | None,
     engine: str,
     resolution: float,
     seed: int,
@@ -157,6 +166,7 @@ def detect_cmd(
       cibgraph detect --no-write --format json
       cibgraph detect messages.csv --signals repost,url --edges-out edges.csv
       cibgraph detect data/china_082019/ --out triage/ --max-actors 500
+      cibgraph detect shares.csv --signals url --min-weight 1 --min-participation 2
       cibgraph detect messages.csv --keep-store --out triage/   # + triage/store/*.parquet
     """
     params = DetectParams(
@@ -164,6 +174,7 @@ def detect_cmd(
         window=window,
         min_weight=min_weight,
         max_actors=_max_actors(max_actors),
+        min_participation=min_participation,
         engine=engine,
         resolution=resolution,
         seed=seed,

@@ -8,9 +8,12 @@ per-author variant (one CSV per author + ``authors.csv``).
   also write ``publish_date`` with a two-digit year (``10/1/17 19:58``).
 * ``post_type`` is empty, ``RETWEET`` or ``QUOTE_TWEET`` (``R`` / ``Q`` in the per-author
   files; any other value is dropped from the row, which loads); retweet rows carry the original
-  text without ``RT @`` and no original id, so they get ``is_repost: true`` but no
-  REPOST_OF edge. Hashtags are taken from the text; ``tco*_step1`` are the expanded
-  links (``article_url`` is the tweet's own address: kept as the post's ``url``).
+  text (mostly without ``RT @``) and no original id, so a retweet reposts a stub named by
+  the digest of that normalised text (:func:`loader.text.retweet_key`). Hashtags are taken
+  from the text; ``tco*_step1`` are the expanded links (``article_url`` is the tweet's own
+  address: kept as the post's ``url``); the per-author files have no link column, so their
+  links are read from the text. A rounded ``external_author_id`` (``906000000000000000``)
+  takes the exact id from ``congress_2017_id`` or keys the account on its handle.
   @mentions are left out: the data has handles, not account ids.
 * ``account_category`` (RightTroll, LeftTroll, NewsFeed, ...) is a researcher label,
   kept as ``ira_category`` on the account.
@@ -39,7 +42,7 @@ from loader.formats.common import (
     unique,
 )
 from loader.records import PostLinks, Row, uid
-from loader.text import hashtags_in
+from loader.text import hashtags_in, retweet_key, urls_in
 from loader.urls import normalise_url
 
 PLATFORM = "twitter"
@@ -141,10 +144,19 @@ def _post(
             "is_repost": bool(retweet) or post_type == "RETWEET",
         }
     )
-    # article_url is the tweet's own address on twitter.com, not a shared link.
+    # article_url is the tweet's own address on twitter.com, not a shared link; the
+    # per-author variant has no link column at all, so its links are read from the text
     link_fields = ("tco1_step1", "tco2_step1", "tco3_step1")
-    urls = unique(u for u in (normalise_url(rec.get(f) or "") for f in link_fields) if u)
-    return post, PostLinks(author=author_uid, hashtags=hashtags_in(content), urls=urls)
+    if any(f in rec for f in link_fields):
+        written = [rec.get(f) or "" for f in link_fields]
+    else:
+        written = urls_in(content)
+    urls = unique(u for u in map(normalise_url, written) if u)
+    links = PostLinks(author=author_uid, hashtags=hashtags_in(content), urls=urls)
+    if post["is_repost"]:  # no original id: retweets of one original share its text
+        key = retweet_key(content)
+        links.repost_of = uid(PLATFORM, key) if key else None
+    return post, links
 
 
 #: post_type as the releases spell it: the 538 files say RETWEET / QUOTE_TWEET, the
@@ -195,7 +207,11 @@ def parse_author(rec: dict[str, Any], ctx: Context) -> Row:
     author_id = required(rec, "author_id")
     user_id = clean_id(rec["external_author_id"], "external_author_id")
     assert user_id is not None
-    acc = _account(user_id, text(rec["author"]), rec, ctx)
+    # a spreadsheet rounded many ids (906000000000000000, shared by several authors):
+    # such an account is keyed on its handle, unique in the release, unless
+    # congress_2017_id holds the exact id the rounded one came from
+    exact = ctx.optional(_unrounded, user_id, rec.get("congress_2017_id"))
+    acc = _account(exact or f"@{author_id}", text(rec["author"]), rec, ctx)
     ctx.extra.setdefault(AUTHORS_KEY, {})[author_id] = acc
     return Row(accounts=[acc])
 
@@ -215,6 +231,27 @@ def parse_author_tweet(rec: dict[str, Any], ctx: Context) -> Row:
     ).hexdigest()[:20]
     acc = {**known, **_account(known["id"], known.get("handle"), rec, ctx)}
     return Row(accounts=[acc], posts=[_post(f"ira-{digest}", rec, acc["uid"], ctx)])
+
+
+def _unrounded(user_id: str, exact: str | None) -> str:
+    """``user_id``, or the exact id it was rounded from; RowError when it looks rounded
+    (more than 15 digits, the last three or more zero: a spreadsheet keeps 15 significant
+    digits at most) and ``exact`` is not an id that rounds to it."""
+    zeros = len(user_id) - len(user_id.rstrip("0"))
+    if not (user_id.isdigit() and len(user_id) > 15 and zeros >= 3):
+        return user_id
+    candidate = (text(exact) or "").strip()
+    if candidate.isdigit() and len(candidate) == len(user_id) and candidate != user_id:
+        value = int(candidate)
+        for digits in range(3, zeros + 1):  # half up, at whatever precision it was shown
+            unit = 10**digits
+            if (value + unit // 2) // unit * unit == int(user_id):
+                return candidate
+    raise RowError(
+        "external_author_id",
+        f"{user_id} was rounded by a spreadsheet (several authors can share it); "
+        "the account is keyed on its handle",
+    )
 
 
 TWEETS = FormatSpec(
