@@ -19,7 +19,7 @@ import numpy as np
 from loader.text import MIN_TEXT_CHARS, normalise_text
 
 #: Signals built from posts (time-windowed) and from the graph's structure (no time).
-POST_SIGNALS = ("url", "domain", "repost", "reply", "hashtag", "text", "near_text")
+POST_SIGNALS = ("url", "domain", "repost", "reply", "hashtag", "object", "text", "near_text")
 STRUCTURE_SIGNALS = ("admin", "creation")
 SIGNALS = POST_SIGNALS + STRUCTURE_SIGNALS
 
@@ -142,8 +142,8 @@ def build(
     progress: Callable[[int], None] | None = None,
 ) -> Actions:
     """Actions from row dicts (``actor, post, ts, text, is_repost, reposts, replies, urls,
-    domains, hashtags``): small hand-made worlds in tests and benchmarks. Detection itself
-    reads the action store (:mod:`analytics.store`)."""
+    domains, hashtags`` and optionally ``objects``): small hand-made worlds in tests and
+    benchmarks. Detection itself reads the action store (:mod:`analytics.store`)."""
     wanted = set(signals)
     acts = Actions()
     raw: dict[str, list[tuple[int, int, int, str]]] = {s: [] for s in POST_SIGNALS}
@@ -153,6 +153,7 @@ def build(
         "repost": "reposts",
         "reply": "replies",
         "hashtag": "hashtags",
+        "object": "objects",
     }
     for n, row in enumerate(posts, start=1):
         actor = acts.actors.code(row["actor"])
@@ -165,9 +166,10 @@ def build(
         acts.texts.append(text)
         for signal, key in keys.items():
             # QUT: the links, hashtags and replies inside a repost are the original's,
-            # not the reposter's choice - reposts count for the repost signal only.
-            if signal in wanted and (original or signal == "repost"):
-                for obj in set(row[key] or ()):
+            # not the reposter's choice - reposts count for the repost signal only (and
+            # for objects, which the row itself says the post shares).
+            if signal in wanted and (original or signal in ("repost", "object")):
+                for obj in set(row.get(key) or ()):
                     raw[signal].append((actor, post, ts, obj))
         if "text" in wanted and len(text) >= MIN_TEXT_CHARS:
             raw["text"].append((actor, post, ts, text))

@@ -46,7 +46,7 @@ from analytics.actions import Actions, SignalTable
 from analytics.minhash import near_duplicate_groups
 from analytics.window_join import matched_gaps, window_join
 
-WINDOW_SIGNALS = ("url", "domain", "repost", "reply", "hashtag", "text", "near_text")
+WINDOW_SIGNALS = ("url", "domain", "repost", "reply", "hashtag", "object", "text", "near_text")
 
 
 @dataclass

@@ -26,6 +26,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "repost": 1.0,
     "reply": 0.5,
     "hashtag": 0.25,
+    "object": 1.0,
     "text": 1.0,
     "near_text": 1.0,
     "admin": 3.0,

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 #: Creation bursts are off by default as an edge signal (sharing a registration hour is
 #: not acting together, and it would pull accounts that never posted into clusters); they
 #: count in every cluster's score instead (scoring.creation_burst).
-DEFAULT_SIGNALS = ("url", "repost", "reply", "text", "near_text", "hashtag", "admin")
+DEFAULT_SIGNALS = ("url", "repost", "reply", "text", "near_text", "hashtag", "object", "admin")
 PAGE_ACTORS_CYPHER = "MATCH (g:Page) RETURN g.uid AS uid"
 GROUP_ACTORS_CYPHER = "MATCH (g:Group) RETURN g.uid AS uid"
 

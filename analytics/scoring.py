@@ -46,7 +46,7 @@ WEIGHTS: dict[str, float] = {
     "news_share": 1.0,
     "runs_pages": 1.0,
 }
-STRONG_SIGNALS = ("url", "repost", "text")
+STRONG_SIGNALS = ("url", "repost", "object", "text")
 BURST_SECONDS = 72 * 3600
 ANY_TIME = 10**9  # a "window" wider than any dataset
 HANDLE_DIGITS = re.compile(r"^[A-Za-z_]+\d{4,}$")

@@ -56,7 +56,8 @@ RETURN p.uid AS uid, a.uid AS author, g.uid AS posted_in, p.ts AS ts, p.text AS 
        [(p)-[:REPLY_TO]->(o:Post) | o.uid] AS replies,
        [(p)-[:QUOTES]->(o:Post) | o.uid] AS quotes,
        [(p)-[:LINKS_TO]->(u:Url) | u.url] AS urls,
-       [(p)-[:TAGS]->(h:Hashtag) | h.tag] AS hashtags
+       [(p)-[:TAGS]->(h:Hashtag) | h.tag] AS hashtags,
+       [(p)-[:SHARES]->(o:Object) | o.key] AS objects
 """
 GRAPH_ACCOUNTS_CYPHER = (
     "MATCH (a:Account) RETURN a.uid AS uid, a.handle AS handle, a.created_at AS created_at, "
@@ -79,6 +80,7 @@ _NEEDS: dict[str, tuple[str, ...]] = {
     "url": ("urls",),
     "domain": ("domains",),
     "hashtag": ("hashtags", "text"),
+    "object": ("objects",),
     "text": ("text_key", "text"),
     "near_text": ("text_key", "text"),
 }
@@ -129,6 +131,8 @@ _SIGNAL_OBJECTS = {
     "WHERE kind <> 'repost'",
     "hashtag": "SELECT DISTINCT actor_code, post_code, ts, unnest(hashtags) AS obj FROM posts "
     "WHERE kind <> 'repost'",
+    # an object is what the row says the post shares, whatever its kind (CooRTweet's input)
+    "object": "SELECT DISTINCT actor_code, post_code, ts, unnest(objects) AS obj FROM posts",
     "text": "SELECT actor_code, post_code, ts, text_key AS obj FROM posts "
     f"WHERE kind <> 'repost' AND length(text_key) >= {MIN_TEXT_CHARS}",
 }
@@ -234,6 +238,7 @@ class StoreReader:
                 "urls": "VARCHAR[]",
                 "domains": "VARCHAR[]",
                 "hashtags": "VARCHAR[]",
+                "objects": "VARCHAR[]",
             }
             cols = ", ".join(f"{c} {types.get(c, 'VARCHAR')}" for c in self.columns)
             self.con.execute(
@@ -470,6 +475,7 @@ def build_from_graph(graph: Graph, root: Path, progress: Callable[[str], None]) 
             reply_to=(row["replies"] or [None])[0],
             quotes=(row["quotes"] or [None])[0],
             hashtags=sorted(set(row["hashtags"] or ())),
+            objects=sorted(set(row["objects"] or ())),
             urls=sorted(set(row["urls"] or ())),
         )
         post = {"uid": row["uid"], "ts": row["ts"], "text": row["text"]}

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from cibgraph.graph import Graph
 
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: Object nodes
 
 #: label -> unique key property. Also the whitelist of node labels cibgraph writes.
 NODE_KEYS: dict[str, str] = {
@@ -26,6 +26,7 @@ NODE_KEYS: dict[str, str] = {
     "Url": "url",
     "Domain": "name",
     "Hashtag": "tag",
+    "Object": "key",
     "DetectionRun": "id",
     "Cluster": "id",
     "LoadCheckpoint": "key",
@@ -42,6 +43,7 @@ REL_TYPES: tuple[str, ...] = (
     "ON_DOMAIN",
     "TAGS",
     "MENTIONS",
+    "SHARES",
     "ADMINISTERS",
     "MEMBER_OF",
     "FOLLOWS",

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
-from loader.records import Props, Row
+from loader.records import PostLinks, Props, Row
 from loader.urls import domain_of
 from loader.writer import EDGES
 
@@ -103,7 +104,10 @@ NODE_COLUMNS: dict[str, dict[str, str]] = {
     "Url": {"url": "ID(Url)", "source": ""},
     "Domain": {"name": "ID(Domain)", "source": ""},
     "Hashtag": {"tag": "ID(Hashtag)", "source": ""},
+    "Object": {"key": "ID(Object)", "source": ""},
 }
+#: Posts whose written items are remembered, for layouts that repeat a post per item.
+RECENT_POSTS = 1_000_000  # as many as the CooRTweet reader remembers
 REL_FILES: dict[str, tuple[str, str, str]] = {
     **{name: (a, rel, b) for name, (a, _, rel, b, _) in EDGES.items()},
     "on_domain": ("Url", "ON_DOMAIN", "Domain"),
@@ -135,6 +139,8 @@ class BulkWriter:
         self.post_ids: set[str] = set()
         self.urls: set[str] = set()
         self.hashtags: set[str] = set()
+        self.objects: set[str] = set()
+        self._recent: OrderedDict[str, set[tuple[str, str]]] = OrderedDict()
         self.rel_sets: dict[str, set[tuple[str, str]]] = {
             "posted_originals": set(),
             "administers": set(),
@@ -169,6 +175,33 @@ class BulkWriter:
         self._writers[name].writerow(values)
         self.counts[name] += 1
 
+    def _items(self, uid: str, links: PostLinks) -> None:
+        """The post's tags, links, mentions and objects not written for it yet (the
+        items of the last RECENT_POSTS posts are remembered)."""
+        written = self._recent.pop(uid, set())
+        for name, items in (
+            ("tags", links.hashtags),
+            ("links", links.urls),
+            ("mentions", links.mentions),
+            ("shares", links.objects),
+        ):
+            for item in items:
+                if (name, item) in written:
+                    continue
+                written.add((name, item))
+                if name == "tags":
+                    self.hashtags.add(item)
+                elif name == "links":
+                    self.urls.add(item)
+                elif name == "mentions":
+                    self.entities["Account"].setdefault(item, _stub(item))
+                else:
+                    self.objects.add(item)
+                self._row(f"rels-{name}", [uid, item])
+        self._recent[uid] = written
+        if len(self._recent) > RECENT_POSTS:
+            self._recent.popitem(last=False)
+
     def add(self, row: Row) -> None:
         for label, records in (
             ("Account", row.accounts),
@@ -182,7 +215,11 @@ class BulkWriter:
         for post, links in row.posts:
             uid = post["uid"]
             if uid in self.post_ids:
-                continue  # a post twice in the input: first one wins, like the key would
+                # a post twice in the input: its first row's properties win, as the key
+                # would; a layout that writes a post once per link or object (CooRnet,
+                # CooRTweet) adds that row's further items
+                self._items(uid, links)
+                continue
             self.post_ids.add(uid)
             self.post_stubs.pop(uid, None)
             self._row(
@@ -210,15 +247,7 @@ class BulkWriter:
             ):
                 if original and author:
                     self.rel_sets["posted_originals"].add((author, original))
-            for tag in links.hashtags:
-                self.hashtags.add(tag)
-                self._row("rels-tags", [uid, tag])
-            for url in links.urls:
-                self.urls.add(url)
-                self._row("rels-links", [uid, url])
-            for mention in links.mentions:
-                self.entities["Account"].setdefault(mention, _stub(mention))
-                self._row("rels-mentions", [uid, mention])
+            self._items(uid, links)
         for name, pairs in (
             ("administers", row.admins),
             ("member_of", row.members),
@@ -265,6 +294,9 @@ class BulkWriter:
         self._writer("nodes-Hashtag", ["tag:ID(Hashtag)", "source"])
         for tag in sorted(self.hashtags):
             self._row("nodes-Hashtag", [tag, self.source])
+        self._writer("nodes-Object", ["key:ID(Object)", "source"])
+        for key in sorted(self.objects):
+            self._row("nodes-Object", [key, self.source])
         self._writer("nodes-Url", ["url:ID(Url)", "source"])
         self._writer("nodes-Domain", ["name:ID(Domain)", "source"])
         self._writer("rels-on_domain", [":START_ID(Url)", ":END_ID(Domain)"])

@@ -154,6 +154,7 @@ CREATE OR REPLACE TABLE {table} AS
            coalesce(l.urls, []::VARCHAR[]) AS urls,
            coalesce(l.domains, []::VARCHAR[]) AS domains,
            CAST(NULL AS VARCHAR[]) AS hashtags,
+           []::VARCHAR[] AS objects,
            nullif(r.message, '') AS text,
            CAST(NULL AS VARCHAR) AS text_key,
            CAST($seq AS BIGINT) AS seq

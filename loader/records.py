@@ -92,6 +92,7 @@ class PostLinks:
     hashtags: list[str] = field(default_factory=list)  # lower-cased tags
     urls: list[str] = field(default_factory=list)  # normalised urls
     mentions: list[str] = field(default_factory=list)  # Account uids
+    objects: list[str] = field(default_factory=list)  # keys of anything else it shares
 
 
 @dataclass

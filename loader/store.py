@@ -39,7 +39,7 @@ from loader.records import PostLinks, Props
 from loader.text import normalise_text
 from loader.urls import domain_of
 
-STORE_VERSION = 1
+STORE_VERSION = 2  # 2: actions have objects
 MANIFEST = "manifest.json"
 
 ACTION_SCHEMA = pa.schema(
@@ -54,6 +54,7 @@ ACTION_SCHEMA = pa.schema(
         ("urls", pa.list_(pa.string())),  # normalised urls (loader.urls)
         ("domains", pa.list_(pa.string())),  # their domains, without www.
         ("hashtags", pa.list_(pa.string())),  # lower-cased, without '#'
+        ("objects", pa.list_(pa.string())),  # keys of anything else it shares (CooRTweet)
         ("text", pa.string()),  # the text as published
         ("text_key", pa.string()),  # normalise_text(text) ("" for reposts; null: not computed)
         ("seq", pa.int64()),  # when the batch was written (ns): the last row of a post wins
@@ -115,6 +116,7 @@ def action_row(post: Props, links: PostLinks, seq: int) -> dict[str, Any] | None
         "urls": list(links.urls),
         "domains": list(dict.fromkeys(domain_of(u) for u in links.urls)),
         "hashtags": list(links.hashtags),
+        "objects": list(links.objects),
         "text": text,
         "text_key": "" if kind == "repost" else normalise_text(text),
         "seq": seq,

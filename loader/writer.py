@@ -51,6 +51,7 @@ STUB_POSTS_CYPHER = (
     "ON CREATE SET n.platform = r.platform, n.id = r.id, n.source = $source"
 )
 HASHTAGS_CYPHER = "UNWIND $rows AS t MERGE (n:Hashtag {tag: t}) ON CREATE SET n.source = $source"
+OBJECTS_CYPHER = "UNWIND $rows AS k MERGE (n:Object {key: k}) ON CREATE SET n.source = $source"
 DOMAINS_CYPHER = "UNWIND $rows AS d MERGE (n:Domain {name: d}) ON CREATE SET n.source = $source"
 URLS_CYPHER = (
     "UNWIND $rows AS r MERGE (u:Url {url: r.url}) ON CREATE SET u.source = $source "
@@ -69,7 +70,7 @@ EXISTING_POSTS_CYPHER = "UNWIND $uids AS u MATCH (p:Post {uid: u}) RETURN p.uid 
 #: row said (its author and its own outgoing relationships), so the last row wins.
 FORGET_POST_LINKS_CYPHER = (
     "UNWIND $rows AS u MATCH (p:Post {uid: u}) "
-    "OPTIONAL MATCH (p)-[r:POSTED_IN|REPOST_OF|REPLY_TO|QUOTES|TAGS|LINKS_TO|MENTIONS]->() "
+    "OPTIONAL MATCH (p)-[r:POSTED_IN|REPOST_OF|REPLY_TO|QUOTES|TAGS|LINKS_TO|MENTIONS|SHARES]->() "
     "DELETE r "
     "WITH DISTINCT p OPTIONAL MATCH ()-[w:POSTED]->(p) DELETE w"
 )
@@ -92,6 +93,7 @@ EDGES: dict[str, tuple[str, str, str, str, str]] = {
     "tags": ("Post", "uid", "TAGS", "Hashtag", "tag"),
     "links": ("Post", "uid", "LINKS_TO", "Url", "url"),
     "mentions": ("Post", "uid", "MENTIONS", "Account", "uid"),
+    "shares": ("Post", "uid", "SHARES", "Object", "key"),
 }
 #: (edge name, verb) -> statement. CREATE for edges of posts that did not exist before
 #: this batch (they cannot have the edge yet); MERGE otherwise.
@@ -255,6 +257,7 @@ class Batch:
         stubs: dict[str, dict[str, str]] = {}
         edges: dict[tuple[str, str], list[dict[str, str]]] = {key: [] for key in EDGE_CYPHER}
         tags: set[str] = set()
+        objects: set[str] = set()
         urls: dict[str, str] = {}
         for post_uid, link in self.links.items():
             verb = "MERGE" if post_uid in existing else "CREATE"
@@ -290,10 +293,14 @@ class Batch:
                 edge("links", post_uid, url)
             for mention in link.mentions:
                 edge("mentions", post_uid, mention)
+            for key in link.objects:
+                objects.add(key)
+                edge("shares", post_uid, key)
 
         steps += [
             (STUB_POSTS_CYPHER, list(stubs.values())),
             (HASHTAGS_CYPHER, sorted(t for t in tags if seen.get(f"#{t}") is None)),
+            (OBJECTS_CYPHER, sorted(k for k in objects if seen.get(f"*{k}") is None)),
             (DOMAINS_CYPHER, sorted({d for d in urls.values() if seen.get(f"@{d}") is None})),
             (
                 URLS_CYPHER,
@@ -326,6 +333,9 @@ class Batch:
         for link in self.links.values():
             for tag in link.hashtags:
                 written[f"#{tag}"] = True
+            for key in link.objects:
+                if len(written) < MAX_REMEMBERED:
+                    written[f"*{key}"] = True
             for url in link.urls:
                 written[f"@{domain_of(url)}"] = True
                 if len(written) < MAX_REMEMBERED:  # bounded memory on huge loads

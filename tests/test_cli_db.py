@@ -35,7 +35,7 @@ def test_start_info_stop_and_data_survives_restart(
     info = json.loads(run_cli("db", "info", "--json", env=fresh_env).stdout)
     assert info["backend"] == "arcadedb" and info["database"] == "cibgraph"
     assert info["uri"].startswith("bolt://127.0.0.1:")
-    assert info["schema_version"] == 1
+    assert info["schema_version"] == 2
     assert info["counts"]["Account"] == 1 and info["counts"]["Page"] == 1
     assert "stopped" in run_cli("db", "stop", env=fresh_env).stdout
     assert json.loads(run_cli("db", "status", "--json", env=fresh_env).stdout)["running"] is False

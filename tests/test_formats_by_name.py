@@ -27,6 +27,7 @@ SAMPLES = {
     "ira-author-tweets": ("ira_authors/TEN_GOP.csv", ("ira_authors/authors.csv",)),
     "crowdtangle": ("crowdtangle/hk_pages_2019.csv", ()),
     "coornet-shares": ("coornet/ct_shares.csv", ()),
+    "coortweet": ("coortweet/shares.csv", ()),
     "twarc2-csv": ("twarc2/tweets.csv", ()),
     "native-accounts": ("native/accounts.csv", ()),
     "native-pages": ("native/pages.csv", ()),

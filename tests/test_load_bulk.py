@@ -30,7 +30,9 @@ def bulk_counts(out: Path) -> dict[str, int]:
     return {k: v for k, v in found.items() if v}
 
 
-@pytest.mark.parametrize("fixture", ["twitter", "crowdtangle", "native", "ira", "qut"])
+@pytest.mark.parametrize(
+    "fixture", ["twitter", "crowdtangle", "native", "ira", "qut", "coornet", "coortweet"]
+)
 def test_bulk_files_match_transactional_load(graph: Graph, tmp_path: Path, fixture: str) -> None:
     out = tmp_path / "bulk"
     report = load([FIXTURES / fixture], bulk_csv=out, report_dir=tmp_path / "r")

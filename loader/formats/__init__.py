@@ -1,15 +1,26 @@
 """Every input layout cibgraph reads, and detection from a file's header.
 
 ``--format`` takes a layout name (``twitter-tweets``) or a family (``twitter-archive``,
-``ira``, ``crowdtangle``, ``coornet``, ``twarc2``, ``bluesky``, ``telegram``, ``native``,
-``qut``); a family narrows detection to its layouts.
+``ira``, ``crowdtangle``, ``coornet``, ``coortweet``, ``twarc2``, ``bluesky``, ``telegram``,
+``native``, ``qut``); a family narrows detection to its layouts.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from loader.formats import bluesky, coornet, crowdtangle, ira, native, qut, telegram, twarc, twitter
+from loader.formats import (
+    bluesky,
+    coornet,
+    coortweet,
+    crowdtangle,
+    ira,
+    native,
+    qut,
+    telegram,
+    twarc,
+    twitter,
+)
 from loader.formats.base import Context, FormatSpec
 from loader.reader import first_json_keys, first_jsonl_keys, read_header
 
@@ -23,6 +34,7 @@ FORMATS: dict[str, FormatSpec] = {
         ira.AUTHOR_TWEETS,
         crowdtangle.FORMAT,
         coornet.FORMAT,
+        coortweet.FORMAT,
         twarc.CSV,
         twarc.JSONL,
         bluesky.FORMAT,

@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 import math
 import re
+from collections import OrderedDict
 from collections.abc import Mapping
 
 #: A field longer than this is absurd for any supported format (Facebook's post limit is
@@ -259,6 +260,28 @@ def epoch(value: dt.datetime) -> int:
     return int(value.timestamp())
 
 
+def epoch_time(value: str | None, name: str, *, iso: bool = False) -> tuple[int, dt.datetime]:
+    """Epoch seconds as written (``1565690400``, or ``1565690400.5`` and ``1.5656904e9``
+    after a spreadsheet: whole seconds, rounded down) and their UTC time; with ``iso``, an
+    ISO 8601 time is accepted too. RowError when the field is empty or neither."""
+    raw = text(value)
+    try:
+        ts = int(float(raw)) if raw else None
+        if ts is not None:
+            return ts, dt.datetime.fromtimestamp(ts, UTC)
+    except (ValueError, OverflowError, OSError):
+        pass
+    if iso and raw:
+        try:
+            found = iso_datetime(raw, name)
+        except RowError:
+            found = None
+        if found is not None:
+            return epoch(found), found
+    kind = "epoch seconds or an ISO 8601 time" if iso else "epoch seconds"
+    raise RowError(name, f"{value!r} is not {kind}")
+
+
 _SIMPLE_LIST = re.compile(r"^\[\s*'[^'\\]*'(?:\s*,\s*'[^'\\]*')*\s*\]$")
 _QUOTED = re.compile(r"'([^'\\]*)'")
 
@@ -328,6 +351,20 @@ def _list_items(value: str) -> list[str] | None:
         if value[i] != ",":
             return None
         i += 1
+
+
+def items_so_far(extra: dict, key: str, post_uid: str, items: list[str], limit: int) -> list[str]:  # type: ignore[type-arg]
+    """The items (links, objects) of every row of ``post_uid`` read so far in this file,
+    this row's included, for layouts that write a post once per item: the loader keeps
+    the last row of a post, so that row must carry them all. At most ``limit`` posts are
+    remembered (in ``extra[key]``, least recent first out), so a hostile file cannot grow
+    it without bound."""
+    recent: OrderedDict[str, list[str]] = extra.setdefault(key, OrderedDict())
+    found = unique([*recent.pop(post_uid, []), *items])
+    recent[post_uid] = found
+    if len(recent) > limit:
+        recent.popitem(last=False)
+    return found
 
 
 def unique(items) -> list:  # type: ignore[no-untyped-def]

@@ -19,7 +19,6 @@ CrowdTangle's links API and that its users save as CSV (``write.csv`` of
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
 from typing import Any
 
 from loader.formats.base import Context, FormatSpec
@@ -29,9 +28,9 @@ from loader.formats.common import (
     drop_none,
     epoch,
     integer,
+    items_so_far,
     parse_datetime,
     text,
-    unique,
 )
 from loader.newslike import is_news_like
 from loader.records import PostLinks, Row, uid
@@ -157,12 +156,7 @@ def parse(rec: dict[str, Any], ctx: Context) -> Row:
         }
     )
     link = normalise_url(values.get("expanded") or "")
-    recent: OrderedDict[str, list[str]] = ctx.extra.setdefault(RECENT_KEY, OrderedDict())
-    links_so_far = recent.pop(post["uid"], [])
-    urls = unique([*links_so_far, *([link] if link else [])])
-    recent[post["uid"]] = urls
-    if len(recent) > RECENT:
-        recent.popitem(last=False)
+    urls = items_so_far(ctx.extra, RECENT_KEY, post["uid"], [link] if link else [], RECENT)
     links = PostLinks(
         posted_in=entity["uid"],
         posted_in_kind="Group" if is_group else "Page",

@@ -7,11 +7,10 @@ twitter).
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from loader.formats.base import Context, FormatSpec
-from loader.formats.common import RowError, clean_id, drop_none, text, unique
+from loader.formats.common import clean_id, drop_none, epoch_time, text, unique
 from loader.records import PostLinks, Row, uid
 from loader.text import hashtags_in
 from loader.urls import normalise_url
@@ -38,14 +37,7 @@ def parse(rec: dict[str, Any], ctx: Context) -> Row:
     message_id = clean_id(values["message_id"], "message_id")
     user_id = clean_id(values["user_id"], "user_id")
     assert message_id is not None and user_id is not None
-    raw_ts = text(values["timestamp"])
-    try:
-        ts = int(float(raw_ts)) if raw_ts else None
-        created = dt.datetime.fromtimestamp(ts, dt.UTC) if ts is not None else None
-    except (ValueError, OverflowError, OSError):
-        ts = created = None
-    if ts is None or created is None:
-        raise RowError("timestamp", f"{values['timestamp']!r} is not epoch seconds")
+    ts, created = epoch_time(values["timestamp"], "timestamp")
     repost = ctx.optional(clean_id, values["repost_id"], "repost_id", required_=False)
     reply = ctx.optional(clean_id, values["reply_id"], "reply_id", required_=False)
     message = values["message"] or None
