@@ -11,12 +11,12 @@ import datetime as dt
 import json
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from analytics.actions import SIGNALS, Actions
-from analytics.coaction import EdgeList, SignalParams, signal_edges
+from analytics.coaction import WINDOW_SIGNALS, EdgeList, SignalParams, signal_edges
 from analytics.combine import DEFAULT_WEIGHTS, CombineParams, combine
 from analytics.communities import communities
 from analytics.runs import fingerprint, new_run_id, write_run
@@ -44,6 +44,7 @@ class DetectParams:
     min_weight: int = 2
     max_actors: int | None = None
     min_participation: int | None = None  # CooRTweet's rule, off by default
+    fast_window: int | None = None  # also mark the edges that hold within this window
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     min_edge: float = 1.0
     percentile: float | None = None
@@ -65,6 +66,8 @@ class DetectParams:
             raise CibgraphError("--window must be >= 0 and --min-weight >= 1")
         if self.min_participation is not None and self.min_participation < 1:
             raise CibgraphError("--min-participation must be >= 1")
+        if self.fast_window is not None and not 0 <= self.fast_window < self.window:
+            raise CibgraphError("--fast-window must be >= 0 and narrower than --window")
         if self.write_edges not in ("none", "flagged", "all"):
             raise CibgraphError("--write-edges must be none, flagged or all")
 
@@ -153,7 +156,11 @@ def _detect(
     edge_lists = []
     for signal in params.signals:
         say(f"co-action edges: {signal}")
-        edge_lists.append(signal_edges(acts, signal, signal_params))
+        edges = signal_edges(acts, signal, signal_params)
+        if params.fast_window is not None and signal in WINDOW_SIGNALS:
+            fast = replace(signal_params, window=params.fast_window)
+            edges.mark_fast(signal_edges(acts, signal, fast))
+        edge_lists.append(edges)
     seconds["edges"] = time.monotonic() - mark
 
     mark = time.monotonic()

@@ -28,7 +28,8 @@ def own_id(uid: str) -> str:
 
 
 def write_edges_csv(result: DetectionResult, path: str | Path) -> int:
-    """Every signal's directed edges as ``signal,source,target,weight``; returns the count.
+    """Every signal's directed edges as ``signal,source,target,weight,edge_symmetry_score``
+    (and ``fast`` when a fast window was asked for); returns the count.
 
     The ids are made safe once per actor; the rows are written by DuckDB from Arrow
     columns (quoted only where CSV needs it), with no Python object per edge."""
@@ -44,8 +45,14 @@ def write_edges_csv(result: DetectionResult, path: str | Path) -> int:
             "source": ids.take(pa.array(_concat([e.src for e in lists]))),
             "target": ids.take(pa.array(_concat([e.dst for e in lists]))),
             "weight": pa.array(_concat([e.weight for e in lists])),
+            "edge_symmetry_score": pa.array(
+                np.round(np.concatenate([e.symmetry() for e in lists] or [np.zeros(0)]), 4)
+            ),
         }
     )
+    if any(e.fast is not None for e in lists):
+        flags = [e.fast if e.fast is not None else np.zeros(len(e), bool) for e in lists]
+        table = table.append_column("fast", pa.array(np.concatenate(flags)))
     tmp = path.with_name(f".{path.name}.tmp")
     con = duckdb.connect()
     try:

@@ -48,6 +48,7 @@ DETECT_KEYS = {
     "min_weight",
     "max_actors",
     "min_participation",
+    "fast_window",
     "engine",
     "resolution",
     "seed",

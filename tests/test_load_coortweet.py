@@ -85,3 +85,43 @@ def test_cli(tmp_path: Path) -> None:
         rows = list(csv.DictReader(f))
     assert {r["signal"] for r in rows} == {"object"}
     assert {frozenset((r["source"], r["target"])) for r in rows} == account_pairs("AB", "AC", "CD")
+
+
+def test_edges_out_with_symmetry_and_fast_window(tmp_path: Path) -> None:
+    env = {**os.environ, "CIBGRAPH_DATA_DIR": str(tmp_path / "data")}
+    edges = tmp_path / "edges.csv"
+    run_cli(
+        "detect", str(FILE), "--signals", "object", "--min-weight", "1",
+        "--fast-window", "10", "--edges-out", str(edges), "--out", str(tmp_path / "o"),
+        env=env,
+    )  # fmt: skip
+    with open(edges, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0]) == ["signal", "source", "target", "weight", "edge_symmetry_score", "fast"]
+    fast = {frozenset((r["source"], r["target"])): r["fast"] for r in rows}
+    # A-B co-shared 10 s and 5 s apart (and 30 s), E-F 5 s, G-H 10 s; A-C 20 s, C-D 50 s
+    assert fast == {
+        frozenset("AB"): "true",
+        frozenset("EF"): "true",
+        frozenset("GH"): "true",
+        frozenset("AC"): "false",
+        frozenset("CD"): "false",
+    }
+    assert {r["edge_symmetry_score"] for r in rows} == {"1.0"}
+
+
+def test_symmetry_of_a_hyperactive_account_and_a_quiet_one() -> None:
+    import numpy as np
+
+    from analytics.actions import Codes, SignalTable
+    from analytics.coaction import SignalParams, window_edges
+
+    # A shares o1 five times in a minute, B once: B's one share matches all five of A's
+    actor = np.array([0, 0, 0, 0, 0, 1])
+    table = SignalTable(actor, np.arange(6), np.array([0, 10, 20, 30, 40, 25]), np.zeros(6, int),
+                        Codes.of(["o1"]))  # fmt: skip
+    edges = window_edges(table, "object", SignalParams(60, 1))
+    pairs_ = zip(edges.src.tolist(), edges.dst.tolist(), strict=True)
+    values = zip(edges.weight.tolist(), edges.symmetry().tolist(), strict=True)
+    got = dict(zip(pairs_, values, strict=True))
+    assert got == {(0, 1): (5, 0.2), (1, 0): (1, 0.2)}

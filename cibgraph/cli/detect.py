@@ -57,6 +57,13 @@ from loader.store import dataset_slug
     "anyone (with --min-weight 1: CooRTweet's pairs). Off by default.",
 )
 @click.option(
+    "--fast-window",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Also mark (in --edges-out, column fast) the edges that still hold within this "
+    "narrower window, e.g. 10 (CooRTweet's flag_speed_share).",
+)
+@click.option(
     "--engine",
     type=click.Choice(ENGINES),
     default="igraph",
@@ -135,6 +142,7 @@ def detect_cmd(
     min_weight: int,
     max_actors: str,
     min_participation: int | None,
+    fast_window: int | None,
     engine: str,
     resolution: float,
     seed: int,
@@ -175,6 +183,7 @@ def detect_cmd(
         min_weight=min_weight,
         max_actors=_max_actors(max_actors),
         min_participation=min_participation,
+        fast_window=fast_window,
         engine=engine,
         resolution=resolution,
         seed=seed,
