@@ -71,6 +71,8 @@ class EdgeList:
     skipped_objects: int = 0
     #: per edge: whether it also holds within the narrower ``--fast-window`` (None: not asked)
     fast: np.ndarray | None = None
+    #: per edge: mean seconds from each matched post of src to dst's nearest action
+    avg_gap: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.src)
@@ -135,7 +137,9 @@ WITH counts AS (
 ), matches AS (
     -- one row per post of src with an action of dst on the same object within the window
     -- (the bucket only narrows the candidates; BETWEEN decides), with its smallest object
-    SELECT e1.actor AS src, e2.actor AS dst, e1.post, min(e1.obj) AS obj
+    -- and the gap to dst's nearest such action
+    SELECT e1.actor AS src, e2.actor AS dst, e1.post, min(e1.obj) AS obj,
+           min(abs(e1.ts - e2.ts)) AS gap
     FROM sources e1
     JOIN reach e2
       ON e1.obj = e2.obj
@@ -144,8 +148,10 @@ WITH counts AS (
      AND e1.actor <> e2.actor
     GROUP BY e1.actor, e2.actor, e1.post
 )
--- weight = count(DISTINCT post) of the matches: their number (a NULL post not counted)
-SELECT src, dst, count(post) AS weight, min(obj) AS example
+-- weight = count(DISTINCT post) of the matches: their number (a NULL post not counted);
+-- avg_gap: the mean over those posts of the gap to dst's nearest action
+SELECT src, dst, count(post) AS weight, min(obj) AS example,
+       avg(gap) FILTER (WHERE post IS NOT NULL) AS avg_gap
 FROM matches
 GROUP BY src, dst
 HAVING count(post) >= $min_weight
@@ -214,14 +220,22 @@ def window_edges(table: SignalTable, signal: str, params: SignalParams) -> EdgeL
     kept_actors = None
     if params.min_participation is not None:
         table, kept_actors = participation_filter(table, params)
-    src, dst, weight, example, skipped = window_join(
+    src, dst, weight, example, avg_gap, skipped = window_join(
         table.actor, table.post, table.ts, table.obj,
         params.window, params.min_weight, params.max_actors,
     )  # fmt: skip
     if kept_actors is not None:
         keep = kept_actors[src] | kept_actors[dst]
-        src, dst, weight, example = src[keep], dst[keep], weight[keep], example[keep]
-    return EdgeList(signal, src, dst, weight, example, table.objects.values, skipped)
+        src, dst, weight, example, avg_gap = (
+            src[keep],
+            dst[keep],
+            weight[keep],
+            example[keep],
+            avg_gap[keep],
+        )
+    return EdgeList(
+        signal, src, dst, weight, example, table.objects.values, skipped, avg_gap=avg_gap
+    )
 
 
 def participation_filter(

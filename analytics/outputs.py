@@ -28,8 +28,9 @@ def own_id(uid: str) -> str:
 
 
 def write_edges_csv(result: DetectionResult, path: str | Path) -> int:
-    """Every signal's directed edges as ``signal,source,target,weight,edge_symmetry_score``
-    (and ``fast`` when a fast window was asked for); returns the count.
+    """Every signal's directed edges as ``signal,source,target,weight,avg_time_delta,
+    edge_symmetry_score`` (and ``fast`` when a fast window was asked for); returns the
+    count. ``avg_time_delta`` is empty for the signals with no time (admin, creation).
 
     The ids are made safe once per actor; the rows are written by DuckDB from Arrow
     columns (quoted only where CSV needs it), with no Python object per edge."""
@@ -45,6 +46,20 @@ def write_edges_csv(result: DetectionResult, path: str | Path) -> int:
             "source": ids.take(pa.array(_concat([e.src for e in lists]))),
             "target": ids.take(pa.array(_concat([e.dst for e in lists]))),
             "weight": pa.array(_concat([e.weight for e in lists])),
+            "avg_time_delta": pa.array(
+                np.round(
+                    np.concatenate(
+                        [
+                            e.avg_gap if e.avg_gap is not None else np.full(len(e), np.nan)
+                            for e in lists
+                        ]
+                        or [np.zeros(0)]
+                    ),
+                    2,
+                ),
+                pa.float64(),
+                from_pandas=True,
+            ),
             "edge_symmetry_score": pa.array(
                 np.round(np.concatenate([e.symmetry() for e in lists] or [np.zeros(0)]), 4)
             ),

@@ -79,6 +79,14 @@ def _grow(values: np.ndarray, size: int) -> np.ndarray:
 
 
 @numba.njit(cache=True, nogil=True)
+def _grow_float(values: np.ndarray, size: int) -> np.ndarray:
+    out = np.empty(size, np.float64)
+    for i in range(len(values)):
+        out[i] = values[i]
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
 def _sweep(
     first: int,
     last: int,
@@ -94,11 +102,13 @@ def _sweep(
     window: float,
     min_weight: int,
 ) -> tuple:
-    """Edges of source actors ``first..last-1``: (src, dst, weight, example) arrays,
-    by src (dst in the order found)."""
+    """Edges of source actors ``first..last-1``: (src, dst, weight, example, mean gap)
+    arrays, by src (dst in the order found)."""
     # per other actor, on one cache line: the last (actor, post) serial that counted it,
-    # its count, and the smallest object seen
+    # its count, and the smallest object seen; and the gaps: the sum over the earlier
+    # posts, and the current post's smallest
     state = np.empty(3 * n_actors, np.int64)
+    gaps = np.zeros(2 * n_actors, np.float64)
     for d in range(n_actors):
         state[3 * d] = -1
         state[3 * d + 1] = 0
@@ -109,6 +119,7 @@ def _sweep(
     dst = np.empty(size, np.int64)
     weight = np.empty(size, np.int64)
     exa = np.empty(size, np.int64)
+    mean = np.empty(size, np.float64)
     n_out = 0
     serial = -1
     for a in range(first, last):
@@ -136,12 +147,18 @@ def _sweep(
             while i < hi and k_ts[i] <= top:
                 d = k_actor[i]
                 if d != a:
+                    gap = abs(k_ts[i] - t)
                     if state[3 * d + 0] != serial:
                         state[3 * d + 0] = serial
                         if state[3 * d + 1] == 0:
                             touched[n_touched] = d
                             n_touched += 1
+                        else:
+                            gaps[2 * d] += gaps[2 * d + 1]  # the previous post's
                         state[3 * d + 1] += 1
+                        gaps[2 * d + 1] = gap
+                    elif gap < gaps[2 * d + 1]:
+                        gaps[2 * d + 1] = gap
                     if o < state[3 * d + 2]:
                         state[3 * d + 2] = o
                 i += 1
@@ -154,22 +171,26 @@ def _sweep(
             else:
                 state[3 * d + 1] = 0
                 state[3 * d + 2] = _NO_OBJECT
+                gaps[2 * d] = 0.0
         if n_out + n_found > size:
             size = max(2 * size, n_out + n_found)
             src = _grow(src, size)
             dst = _grow(dst, size)
             weight = _grow(weight, size)
             exa = _grow(exa, size)
+            mean = _grow_float(mean, size)
         for j in range(n_found):
             d = touched[j]
             src[n_out] = a
             dst[n_out] = d
             weight[n_out] = state[3 * d + 1]
             exa[n_out] = state[3 * d + 2]
+            mean[n_out] = (gaps[2 * d] + gaps[2 * d + 1]) / state[3 * d + 1]
             n_out += 1
             state[3 * d + 1] = 0
             state[3 * d + 2] = _NO_OBJECT
-    return src[:n_out], dst[:n_out], weight[:n_out], exa[:n_out]
+            gaps[2 * d] = 0.0
+    return src[:n_out], dst[:n_out], weight[:n_out], exa[:n_out], mean[:n_out]
 
 
 def _dense(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
@@ -266,12 +287,12 @@ def window_join(
     window: float,
     min_weight: int,
     max_actors: int | None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
-    """(src, dst, weight, example, skipped hot objects) of the co-action rule over the
-    action rows, sorted by src then dst: exactly COACTION_SQL's answer."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+    """(src, dst, weight, example, mean gap, skipped hot objects) of the co-action rule
+    over the action rows, sorted by src then dst: exactly COACTION_SQL's answer."""
     empty = np.zeros(0, np.int64)
     if len(actor) == 0:
-        return empty, empty, empty, empty, 0
+        return empty, empty, empty, empty, np.zeros(0), 0
     actor, actor_values = _dense(actor)
     obj, obj_values = _dense(obj)
     post = np.asarray(post, dtype=np.int64)
@@ -311,11 +332,17 @@ def window_join(
     else:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             pieces = list(pool.map(run, ranges))
-    src, dst, weight, example = (np.concatenate([p[i] for p in pieces]) for i in range(4))
+    src, dst, weight, example, mean = (np.concatenate([p[i] for p in pieces]) for i in range(5))
     order = np.argsort(src * n_actors + dst)  # by src, then dst (pairs are unique)
-    src, dst, weight, example = src[order], dst[order], weight[order], example[order]
+    src, dst, weight, example, mean = (
+        src[order],
+        dst[order],
+        weight[order],
+        example[order],
+        mean[order],
+    )
     if actor_values is not None:
         src, dst = actor_values[src], actor_values[dst]
     if obj_values is not None:
         example = obj_values[example]
-    return src, dst, weight, example, skipped
+    return src, dst, weight, example, mean, skipped

@@ -300,13 +300,63 @@ def sweep_edges(rows: list[Row], params: SignalParams, float_ts: bool = False) -
 
 
 def assert_same(rows: list[Row], float_ts: bool = False, **params) -> list[tuple]:
-    """The bucketed SQL and the sweep == the plain join for these rows and params;
-    returns the edges (no hot count)."""
+    """The bucketed SQL and the sweep == the plain join for these rows and params, the
+    mean gaps of both == a brute-force count; returns the edges (no hot count)."""
     p = SignalParams(**params)
     expected = plain_edges(rows, p, float_ts)
     assert sql_edges(rows, p, float_ts) == expected
     assert sweep_edges(rows, p, float_ts) == expected
+    edges = [(src, dst) for src, dst, *_ in expected[:-1]]
+    gaps = brute_force_gaps(rows, p, edges, float_ts)
+    assert sql_gaps(rows, p, float_ts) == gaps
+    assert sweep_gaps(rows, p, float_ts) == gaps
     return expected[:-1]
+
+
+def brute_force_gaps(
+    rows: list[Row], params: SignalParams, edges: list[tuple], float_ts: bool
+) -> list[float]:
+    """Per edge src -> dst: the mean over src's posts that dst matched of the gap to dst's
+    nearest action on the same object within the window (kept objects only)."""
+    cols = _columns(rows, float_ts)
+    actor, post, ts, obj = (cols[k].tolist() for k in ("actor", "post", "ts", "obj"))
+    spread: dict[int, set[int]] = {}
+    for a, o in zip(actor, obj, strict=True):
+        spread.setdefault(o, set()).add(a)
+    cap = params.max_actors if params.max_actors is not None else len(rows) + 1
+    kept = {o for o, who in spread.items() if 2 <= len(who) <= cap}
+    out = []
+    for src, dst in edges:
+        best: dict[int, float] = {}
+        for i in range(len(rows)):
+            if actor[i] != src or obj[i] not in kept:
+                continue
+            for j in range(len(rows)):
+                # BETWEEN t - window AND t + window, as the SQL (floats: not |dt| <= window)
+                near = ts[i] - params.window <= ts[j] <= ts[i] + params.window
+                if actor[j] == dst and obj[j] == obj[i] and near:
+                    gap = abs(ts[i] - ts[j])
+                    best[post[i]] = min(best.get(post[i], gap), gap)
+        out.append(round(sum(best.values()) / len(best), 9))
+    return out
+
+
+def sql_gaps(rows: list[Row], params: SignalParams, float_ts: bool = False) -> list[float]:
+    con = duckdb.connect()
+    try:
+        con.register("acts", _columns(rows, float_ts))
+        found, _ = run_coaction(con, params)
+    finally:
+        con.close()
+    return [round(float(g), 9) for g in found["avg_gap"]]
+
+
+def sweep_gaps(rows: list[Row], params: SignalParams, float_ts: bool = False) -> list[float]:
+    cols = _columns(rows, float_ts)
+    table = SignalTable(cols["actor"], cols["post"], cols["ts"], cols["obj"], Codes())
+    found = window_edges(table, "url", params)
+    assert found.avg_gap is not None
+    return [round(float(g), 9) for g in found.avg_gap]
 
 
 def pairs_at(deltas, window: int, base: int = 1000) -> list[Row]:

@@ -97,7 +97,9 @@ def test_edges_out_with_symmetry_and_fast_window(tmp_path: Path) -> None:
     )  # fmt: skip
     with open(edges, newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    assert list(rows[0]) == ["signal", "source", "target", "weight", "edge_symmetry_score", "fast"]
+    assert list(rows[0]) == [
+        "signal", "source", "target", "weight", "avg_time_delta", "edge_symmetry_score", "fast",
+    ]  # fmt: skip
     fast = {frozenset((r["source"], r["target"])): r["fast"] for r in rows}
     # A-B co-shared 10 s and 5 s apart (and 30 s), E-F 5 s, G-H 10 s; A-C 20 s, C-D 50 s
     assert fast == {
@@ -108,6 +110,10 @@ def test_edges_out_with_symmetry_and_fast_window(tmp_path: Path) -> None:
         frozenset("CD"): "false",
     }
     assert {r["edge_symmetry_score"] for r in rows} == {"1.0"}
+    # A and B co-shared 10 s, 30 s and 5 s apart: each of A's three posts is matched
+    gaps = {(r["source"], r["target"]): r["avg_time_delta"] for r in rows}
+    assert gaps[("A", "B")] == gaps[("B", "A")] == "15.0"
+    assert gaps[("C", "D")] == "50.0"
 
 
 def test_symmetry_of_a_hyperactive_account_and_a_quiet_one() -> None:
