@@ -13,7 +13,8 @@ clusters then is whether they recover those roles:
   have there (``concentration``: 60 of 63 hashtag gamers in one cluster = 0.95), and that
   cluster's share of the category (``top_cluster_purity``).
 
-Labels are matched to accounts by uid (``twitter:123``), by ``platform:id``, or by handle
+Labels are matched to accounts by uid (``twitter:123``), by ``platform:id``, by a
+release's own account key (the IRA per-author ``author_id``), or by handle
 (case-insensitive), since releases label by whichever they have.
 """
 
@@ -30,7 +31,12 @@ from analytics.evaluate import LATEST_RUN_CYPHER, MEMBERS_CYPHER
 from cibgraph.errors import CibgraphError
 from cibgraph.graph import Graph
 
-ACCOUNTS_CYPHER = "MATCH (a:Account) RETURN a.uid AS uid, a.handle AS handle"
+#: An account's names a labels file may use: uid, handle, and a release's own key (the
+#: IRA per-author release's author_id, where two authors can share a handle).
+ACCOUNTS_CYPHER = (
+    "MATCH (a:Account) RETURN a.uid AS uid, a.handle AS handle, a.ira_author_id AS key"
+)
+ACTIVE_CYPHER = "MATCH (a:Account) WHERE count { (a)-[:POSTED]->() } > 0 RETURN a.uid AS uid"
 #: Id columns tried in this order when ``id_column`` is not given.
 ID_COLUMNS = ("uid", "id", "userid", "user_id", "account_id", "author_id", "handle", "author")
 
@@ -43,6 +49,8 @@ class CategoryEvaluation:
     matched: int  # of them, accounts in the graph
     covered: int  # of those, in a cluster of the run
     coverage: float
+    active: int  # of the matched, accounts that posted (the only ones a run can place)
+    active_coverage: float
     nmi: float
     ari: float
     purity: float
@@ -88,6 +96,7 @@ def match_accounts(
     """account uid -> category for the rows that name an account; and the ids that
     named none."""
     uids = {a["uid"] for a in accounts}
+    by_key = {str(a["key"]).lower(): a["uid"] for a in accounts if a.get("key")}
     by_handle: dict[str, str] = {}
     for a in accounts:
         if a.get("handle"):
@@ -95,7 +104,8 @@ def match_accounts(
     found: dict[str, str] = {}
     missing: list[str] = []
     for ident, category in rows:
-        candidates = (ident, f"{platform}:{ident}", by_handle.get(ident.lstrip("@").lower()))
+        name = ident.lstrip("@").lower()
+        candidates = (ident, f"{platform}:{ident}", by_key.get(name), by_handle.get(name))
         uid = next((c for c in candidates if c in uids), None)
         if uid is None:
             missing.append(ident)
@@ -183,11 +193,14 @@ def evaluate_categories(
         r["uid"]: _index(r["cluster"]) for r in graph.query(MEMBERS_CYPHER, {"run_id": run})
     }
     scores = category_scores(membership, labels)
+    active = {r["uid"] for r in graph.query(ACTIVE_CYPHER)} & set(labels)
     return CategoryEvaluation(
         run_id=run,
         label_column=label_column,
         labelled=len(rows),
         matched=len(labels),
+        active=len(active),
+        active_coverage=round(scores["covered"] / len(active), 4) if active else 0.0,
         unmatched_examples=missing[:5],
         **scores,
     )

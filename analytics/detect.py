@@ -22,6 +22,7 @@ from analytics.communities import communities
 from analytics.runs import fingerprint, new_run_id, write_run
 from analytics.scoring import ClusterScore, score_clusters
 from analytics.store import StoreReader, ensure_store
+from analytics.window_estimate import MAX_AUTO_WINDOW, WindowEstimate, estimate_window
 from cibgraph.errors import CibgraphError
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ class DetectParams:
     """Every knob of a run (recorded on the DetectionRun node)."""
 
     signals: tuple[str, ...] = DEFAULT_SIGNALS
-    window: int = 60
+    window: int | str = 60  # seconds, or "auto": estimated from the data (window_estimate)
     min_weight: int = 2
     max_actors: int | None = None
     min_participation: int | None = None  # CooRTweet's rule, off by default
@@ -62,11 +63,19 @@ class DetectParams:
             raise CibgraphError(
                 f"unknown signal(s) {', '.join(unknown)}; choose from {', '.join(SIGNALS)}"
             )
-        if self.window < 0 or self.min_weight < 1:
-            raise CibgraphError("--window must be >= 0 and --min-weight >= 1")
+        if self.window != "auto" and (
+            not isinstance(self.window, int) or isinstance(self.window, bool) or self.window < 0
+        ):
+            raise CibgraphError("--window must be a number of seconds >= 0, or auto")
+        if self.min_weight < 1:
+            raise CibgraphError("--min-weight must be >= 1")
         if self.min_participation is not None and self.min_participation < 1:
             raise CibgraphError("--min-participation must be >= 1")
-        if self.fast_window is not None and not 0 <= self.fast_window < self.window:
+        if (
+            self.fast_window is not None
+            and isinstance(self.window, int)
+            and not 0 <= self.fast_window < self.window
+        ):
             raise CibgraphError("--fast-window must be >= 0 and narrower than --window")
         if self.write_edges not in ("none", "flagged", "all"):
             raise CibgraphError("--write-edges must be none, flagged or all")
@@ -86,6 +95,8 @@ class DetectionResult:
     edge_lists: list[EdgeList] = field(default_factory=list)
     combined: Any = None  # analytics.combine.Graph
     membership: dict[int, int] = field(default_factory=dict)  # actor code -> cluster
+    #: with ``--window auto``: how the window was found (see analytics.window_estimate)
+    window_estimate: WindowEstimate | None = None
 
     @property
     def flagged(self) -> list[ClusterScore]:
@@ -149,6 +160,24 @@ def _detect(
     started: float,
 ) -> DetectionResult:
 
+    estimate = None
+    if params.window == "auto":
+        estimate = estimate_window(acts)
+        if estimate is None:
+            raise CibgraphError(
+                "--window auto: no object is shared twice, so there is no pace to estimate "
+                "a window from; give --window SECONDS"
+            )
+        if estimate.window > MAX_AUTO_WINDOW:
+            raise CibgraphError(
+                f"--window auto: {estimate.reason()}; that is wider than "
+                f"{MAX_AUTO_WINDOW} s, so the data has no fast sharing to calibrate on: "
+                "give --window SECONDS"
+            )
+        params = replace(params, window=estimate.window)
+        params.check()
+        say(estimate.reason())
+    assert isinstance(params.window, int)
     mark = time.monotonic()
     signal_params = SignalParams(
         params.window, params.min_weight, params.max_actors, params.min_participation
@@ -199,6 +228,7 @@ def _detect(
         edge_lists=edge_lists,
         combined=combined,
         membership=membership,
+        window_estimate=estimate,
     )
     if write and graph is not None:
         mark = time.monotonic()

@@ -118,6 +118,10 @@ def write_clusters(result: DetectionResult, out_dir: str | Path) -> dict[str, st
             }
             for c in result.clusters
         ],
+        "window": result.params.window,
+        "window_estimate": (
+            result.window_estimate.to_dict() if result.window_estimate is not None else None
+        ),
         "edges": result.edge_counts,
         "skipped_hot_objects": result.skipped_objects,
         "seconds": {k: round(v, 3) for k, v in result.seconds.items()},

@@ -44,6 +44,7 @@ NODE_COLUMNS: dict[str, dict[str, str]] = {
         "hashed": "boolean",
         "ira_category": "",
         "ira_account_type": "",
+        "ira_author_id": "",
         "truth_label": "",
         "truth_cluster": "",
         "source": "",

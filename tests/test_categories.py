@@ -41,22 +41,27 @@ def test_labels_name_accounts_by_uid_id_or_handle(tmp_path: Path) -> None:
         "10_gop,10_gop,RightTroll\n"
         "@AndyHashtagger,x,HashtagGamer\n"
         "twitter:2528776985,y,NonEnglish\n"
+        "4MySquad3312143142,4MySquad,LeftTroll\n"
         "nobody,z,Unknown\n"
         ",w,Empty\n",
         encoding="utf-8",
     )
     rows = read_labels(path, "account_category")
-    assert rows[0] == ("10_gop", "RightTroll") and len(rows) == 4
+    assert rows[0] == ("10_gop", "RightTroll") and len(rows) == 5
     accounts = [
         {"uid": "twitter:905874659358453760", "handle": "10_gop"},
         {"uid": "twitter:@andyhashtagger", "handle": "AndyHashtagger"},
         {"uid": "twitter:2528776985", "handle": "1488reasons"},
+        # two IRA authors share the handle 4MySquad: the release's author_id tells them apart
+        {"uid": "twitter:3312143142", "handle": "4MySquad", "key": "4MySquad3312143142"},
+        {"uid": "twitter:4036537452", "handle": "4MySquad", "key": "4MySquad4036537452"},
     ]
     found, missing = match_accounts(rows, accounts, "twitter")
     assert found == {
         "twitter:905874659358453760": "RightTroll",
         "twitter:@andyhashtagger": "HashtagGamer",
         "twitter:2528776985": "NonEnglish",
+        "twitter:3312143142": "LeftTroll",
     }
     assert missing == ["nobody"]
     with pytest.raises(CibgraphError, match="no column 'category'"):
@@ -83,6 +88,7 @@ def test_cli_on_a_recorded_run(graph: Graph, cli_env: dict, tmp_path: Path) -> N
     )  # fmt: skip
     found = json.loads(done.stdout)
     assert (found["labelled"], found["matched"], found["covered"]) == (9, 8, 8)
+    assert (found["active"], found["active_coverage"]) == (8, 1.0)
     assert found["unmatched_examples"] == ["Q"]
     clusters = sorted(sorted(m.split(":", 1)[1] for m in ms) for ms in run.members.values())
     # whatever the split, the scores are those of the run's own clusters

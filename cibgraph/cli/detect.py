@@ -29,10 +29,12 @@ from loader.store import dataset_slug
 )
 @click.option(
     "--window",
-    type=click.IntRange(min=0),
-    default=60,
+    default="60",
     show_default=True,
-    help="Seconds within which two accounts' actions on the same object count.",
+    callback=lambda _ctx, _param, value: _window(value),
+    help="Seconds within which two accounts' actions on the same object count, or 'auto': "
+    "estimated from the data with CooRnet's method (the pace of the quickest-shared "
+    "objects), and said why.",
 )
 @click.option(
     "--min-weight",
@@ -138,7 +140,7 @@ def detect_cmd(
     ctx: click.Context,
     paths: tuple[Path, ...],
     signals: str,
-    window: int,
+    window: int | str,
     min_weight: int,
     max_actors: str,
     min_participation: int | None,
@@ -220,6 +222,8 @@ def detect_cmd(
 
         with connect(settings_from(ctx)) as graph:
             result = detect(graph, params, write=not no_write, progress=say)
+    if result.window_estimate is not None:
+        click.echo(result.window_estimate.reason(), err=True)
     if edges_out is not None:
         n = write_edges_csv(result, edges_out)
         click.echo(f"{n} edges written to {edges_out}", err=True)
@@ -241,6 +245,10 @@ def detect_cmd(
             json.dumps(
                 {
                     "run_id": result.run_id,
+                    "window": result.params.window,
+                    "window_estimate": (
+                        result.window_estimate.to_dict() if result.window_estimate else None
+                    ),
                     "clusters": rows,
                     "edges": result.edge_counts,
                     "skipped_hot_objects": result.skipped_objects,
@@ -256,6 +264,21 @@ def detect_cmd(
         f"edges per signal: {result.edge_counts}; "
         f"{result.seconds['total']:.1f} s"
     )
+
+
+def _window(value: str | int) -> int | str:
+    text = str(value).strip().lower()
+    if text == "auto":
+        return "auto"
+    try:
+        number = int(text)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a number of seconds or 'auto'", param_hint="--window"
+        ) from None
+    if number < 0:
+        raise click.BadParameter("must be at least 0 (or 'auto')", param_hint="--window")
+    return number
 
 
 def _max_actors(value: str) -> int | None:
@@ -382,8 +405,10 @@ def _evaluate_categories(
                 "run": result.run_id,
                 "labelled": result.labelled,
                 "in graph": result.matched,
+                "posted": result.active,
                 "in a cluster": result.covered,
                 "coverage": result.coverage,
+                "of those posting": result.active_coverage,
                 "nmi": result.nmi,
                 "ari": result.ari,
                 "purity": result.purity,

@@ -212,6 +212,7 @@ def parse_author(rec: dict[str, Any], ctx: Context) -> Row:
     # congress_2017_id holds the exact id the rounded one came from
     exact = ctx.optional(_unrounded, user_id, rec.get("congress_2017_id"))
     acc = _account(exact or f"@{author_id}", text(rec["author"]), rec, ctx)
+    acc["ira_author_id"] = author_id  # the release's own key (two authors can share a handle)
     ctx.extra.setdefault(AUTHORS_KEY, {})[author_id] = acc
     return Row(accounts=[acc])
 
