@@ -52,6 +52,12 @@ def text(value: str | None) -> str | None:
     return value or None
 
 
+def r_text(value: str | None) -> str | None:
+    """:func:`text`, with R's ``NA`` (how ``write.csv`` writes a missing value) as None."""
+    found = text(value)
+    return None if found is None or found == "NA" else found
+
+
 def required(record: Mapping[str, str], name: str) -> str:
     value = text(record.get(name))
     if value is None:

@@ -30,7 +30,7 @@ from loader.formats.common import (
     integer,
     items_so_far,
     parse_datetime,
-    text,
+    r_text,
 )
 from loader.newslike import is_news_like
 from loader.records import PostLinks, Row, uid
@@ -83,13 +83,8 @@ RECENT_KEY = "coornet_links"
 RECENT = 100_000
 
 
-def _na(value: str | None) -> str | None:
-    found = text(value)
-    return None if found is None or found == "NA" else found
-
-
 def parse(rec: dict[str, Any], ctx: Context) -> Row:
-    values = {k: _na(v) for k, v in rec.items()}
+    values = {k: r_text(v) for k, v in rec.items()}
     post_id = clean_id(values.get("platformId") or values.get("id"), "platformId")
     assert post_id is not None
     owner = values.get("account.platformId")

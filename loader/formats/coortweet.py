@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 from loader.formats.base import Context, FormatSpec
-from loader.formats.common import clean_id, drop_none, epoch_time, items_so_far, text
+from loader.formats.common import clean_id, drop_none, epoch_time, items_so_far, r_text
 from loader.records import PostLinks, Row, uid
 
 COLUMNS = ("object_id", "account_id", "content_id", "timestamp_share")
@@ -34,18 +34,13 @@ RECENT_KEY = "coortweet_objects"
 RECENT = 1_000_000
 
 
-def _na(value: str | None) -> str | None:
-    found = text(value)
-    return None if found is None or found == "NA" else found
-
-
 def parse(rec: dict[str, Any], ctx: Context) -> Row:
     platform = ctx.platform
-    content_id = clean_id(_na(rec.get("content_id")), "content_id")
-    account_id = clean_id(_na(rec.get("account_id")), "account_id")
+    content_id = clean_id(r_text(rec.get("content_id")), "content_id")
+    account_id = clean_id(r_text(rec.get("account_id")), "account_id")
     assert content_id is not None and account_id is not None
-    ts, created = epoch_time(_na(rec.get("timestamp_share")), "timestamp_share", iso=True)
-    obj = _na(rec.get("object_id"))
+    ts, created = epoch_time(r_text(rec.get("timestamp_share")), "timestamp_share", iso=True)
+    obj = r_text(rec.get("object_id"))
     author = {"uid": uid(platform, account_id), "platform": platform, "id": account_id}
     post_uid = uid(platform, content_id)
     post = drop_none(
