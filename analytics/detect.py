@@ -20,7 +20,7 @@ from analytics.coaction import WINDOW_SIGNALS, EdgeList, SignalParams, signal_ed
 from analytics.combine import DEFAULT_WEIGHTS, CombineParams, combine
 from analytics.communities import communities
 from analytics.runs import fingerprint, new_run_id, write_run
-from analytics.scoring import ClusterScore, score_clusters
+from analytics.scoring import ClusterScore, FlagRule, score_clusters
 from analytics.store import StoreReader, ensure_store
 from analytics.window_estimate import MAX_AUTO_WINDOW, WindowEstimate, estimate_window
 from cibgraph.errors import CibgraphError
@@ -55,6 +55,11 @@ class DetectParams:
     seed: int = 42
     threshold: float = 0.5
     min_size: int = 3
+    #: flagging against chance (analytics.chance, scoring.FlagRule)
+    draws: int = 50
+    alpha: float = 0.05
+    min_excess: float = 0.1
+    lockstep: float = 0.5
     write_edges: str = "flagged"  # none | flagged | all
 
     def check(self) -> None:
@@ -77,6 +82,12 @@ class DetectParams:
             and not 0 <= self.fast_window < self.window
         ):
             raise CibgraphError("--fast-window must be >= 0 and narrower than --window")
+        if self.draws < 10:
+            raise CibgraphError("--draws must be >= 10 (timelines rolled to estimate chance)")
+        if not 0 < self.alpha < 1:
+            raise CibgraphError("--alpha must be between 0 and 1")
+        if not 0 <= self.min_excess <= self.lockstep <= 1:
+            raise CibgraphError("need 0 <= --min-excess <= --lockstep <= 1")
         if self.write_edges not in ("none", "flagged", "all"):
             raise CibgraphError("--write-edges must be none, flagged or all")
 
@@ -209,8 +220,15 @@ def _detect(
         combined,
         window=params.window,
         news_domains=news,
-        threshold=params.threshold,
-        min_size=params.min_size,
+        rule=FlagRule(
+            threshold=params.threshold,
+            min_size=params.min_size,
+            alpha=params.alpha,
+            min_excess=params.min_excess,
+            lockstep=params.lockstep,
+            draws=params.draws,
+            seed=params.seed,
+        ),
     )
     members = {c.index: [acts.actors.values[m] for m in c.members] for c in clusters}
     seconds["scoring"] = time.monotonic() - mark
@@ -257,6 +275,7 @@ def _write(
                 "size": len(c.members),
                 "score": c.score,
                 "flagged": c.flagged,
+                "flag_rule": c.rule,
                 "explanation": c.explanation,
                 "features": _features_json(c.features),
             }

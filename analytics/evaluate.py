@@ -89,6 +89,19 @@ def read_truth(path: Path) -> list[dict[str, str]]:
     return out
 
 
+def flag_quality(
+    labels: dict[str, str], flagged: set[str], active: set[str]
+) -> tuple[float, float, float]:
+    """(precision, recall, F1) of the flagged accounts ``flagged`` against account
+    ``labels`` (uid -> truth label), over the ``active`` positives. A flagged account the
+    labels do not mention counts as wrong."""
+    positives = {u for u, label in labels.items() if label in POSITIVE_LABELS and u in active}
+    correct = {u for u in flagged if labels.get(u) in POSITIVE_LABELS}
+    precision = len(correct) / len(flagged) if flagged else 0.0
+    recall = len(correct & positives) / len(positives) if positives else 0.0
+    return precision, recall, _f1(precision, recall)
+
+
 def _f1(p: float, r: float) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
@@ -129,13 +142,12 @@ def evaluate(
     flagged_all = {uid for uid, (_, f) in membership.items() if f}  # accounts only
     active = {r["uid"] for r in graph.query(ACTIVE_CYPHER)}
     positives = {u for u, t in accounts.items() if t["label"] in POSITIVE_LABELS and u in active}
-    hits = flagged & positives
     # precision: any flagged operation account is right (a dormant amplifier caught is
     # still the operation); recall: over the active ones, the only ones detectable
-    correct = {u for u in flagged if accounts[u]["label"] in POSITIVE_LABELS}
     unknown = flagged_all - set(accounts)  # flagged accounts the truth does not mention
-    precision = len(correct) / len(flagged_all) if flagged_all else 0.0
-    recall = len(hits) / len(positives) if positives else 0.0
+    precision, recall, f1 = flag_quality(
+        {u: t["label"] for u, t in accounts.items()}, flagged_all, active
+    )
 
     by_role = {}
     for role in POSITIVE_LABELS:
@@ -167,7 +179,7 @@ def evaluate(
         run_id=run,
         precision=round(precision, 4),
         recall=round(recall, 4),
-        f1=round(_f1(precision, recall), 4),
+        f1=round(f1, 4),
         flagged=len(flagged_all),
         positives=len(positives),
         by_role=by_role,

@@ -95,9 +95,11 @@ def write_clusters(result: DetectionResult, out_dir: str | Path) -> dict[str, st
     }
     with open(files["clusters"], "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(("cluster", "size", "score", "flagged", "explanation"))
+        w.writerow(("cluster", "size", "score", "flagged", "flag_rule", "explanation"))
         for c in result.clusters:
-            w.writerow((c.index, len(c.members), c.score, c.flagged, safe_cell(c.explanation)))
+            w.writerow(
+                (c.index, len(c.members), c.score, c.flagged, c.rule, safe_cell(c.explanation))
+            )
     with open(files["members"], "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(("cluster", "id", "uid"))
@@ -112,6 +114,7 @@ def write_clusters(result: DetectionResult, out_dir: str | Path) -> dict[str, st
                 "size": len(c.members),
                 "score": c.score,
                 "flagged": c.flagged,
+                "flag_rule": c.rule,
                 "explanation": c.explanation,
                 "features": c.features,
                 "members": sorted(result.members[c.index]),

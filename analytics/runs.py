@@ -1,8 +1,8 @@
 """Write a detection run back to the graph: runs never overwrite each other.
 
 ``(:DetectionRun {id, created_at, engine, params, fingerprint, signals})``,
-``(:Cluster {id: '<run>:<index>', run_id, index, size, score, flagged, explanation,
-features})-[:FROM_RUN]->(run)``, ``(member)-[:IN_CLUSTER]->(cluster)`` for Account and
+``(:Cluster {id: '<run>:<index>', run_id, index, size, score, flagged, flag_rule,
+explanation, features})-[:FROM_RUN]->(run)``, ``(member)-[:IN_CLUSTER]->(cluster)`` for Account and
 Page members, ``(cluster)-[:RUNS]->(:Page)`` / ``-[:AMPLIFIES {shares}]->(:Page)``, and
 optionally ``(:Account)-[:COORDINATED_WITH {run_id, weight, signals}]->(:Account)``.
 """
@@ -25,7 +25,8 @@ RUN_CYPHER = (
 CLUSTERS_CYPHER = (
     "MATCH (r:DetectionRun {id: $run_id}) UNWIND $rows AS c "
     "CREATE (k:Cluster {id: c.id, run_id: $run_id, index: c.index, size: c.size, "
-    "score: c.score, flagged: c.flagged, explanation: c.explanation, features: c.features}) "
+    "score: c.score, flagged: c.flagged, flag_rule: c.flag_rule, explanation: c.explanation, "
+    "features: c.features}) "
     "CREATE (k)-[:FROM_RUN]->(r)"
 )
 MEMBERS_CYPHER: dict[str, str] = {

@@ -32,13 +32,12 @@ from typing import Any
 import numpy as np
 
 from analytics.actions import MIN_TEXT_CHARS, Actions
-from analytics.arrays import first_positions
-from analytics.window_join import matched_gaps
+from analytics.chance import ChanceTest, chance_tests, matched_posts, member_actions
 from loader.urls import domain_of
 
 #: score = sum(weight * feature) / sum(weights); each feature is in [0, 1].
 WEIGHTS: dict[str, float] = {
-    "coordinated_share": 1.0,
+    "excess_share": 1.0,
     "sync_score": 0.5,
     "text_dup": 1.5,
     "creation_burst": 1.5,
@@ -46,10 +45,32 @@ WEIGHTS: dict[str, float] = {
     "news_share": 1.0,
     "runs_pages": 1.0,
 }
-STRONG_SIGNALS = ("url", "repost", "object", "text")
+#: The signals whose matches count as aligned posts: every time-windowed one. Chance
+#: matches (a national hashtag, a popular link) are what the day-rolled timelines give
+#: too, so they cancel out of ``excess_share``.
+MATCH_SIGNALS = ("url", "repost", "reply", "hashtag", "object", "text", "near_text", "domain")
 BURST_SECONDS = 72 * 3600
 ANY_TIME = 10**9  # a "window" wider than any dataset
 HANDLE_DIGITS = re.compile(r"^[A-Za-z_]+\d{4,}$")
+
+
+@dataclass(frozen=True)
+class FlagRule:
+    """When a cluster is flagged (docs/detection.md, "Flagging against chance").
+
+    Always: at least ``min_size`` members, and coordination beyond chance - its matched
+    posts exceed the day-rolled timelines' (``draws`` draws) at Benjamini-Hochberg
+    ``q <= alpha``. Then either *lockstep* (``excess_share >= lockstep``: most of what the
+    members post is aligned beyond chance) or *aligned and inauthentic*
+    (``excess_share >= min_excess`` and the score >= ``threshold``)."""
+
+    threshold: float = 0.5
+    min_size: int = 3
+    alpha: float = 0.05
+    min_excess: float = 0.1
+    lockstep: float = 0.5
+    draws: int = 50
+    seed: int = 42
 
 
 @dataclass
@@ -62,6 +83,8 @@ class ClusterScore:
     explanation: str
     runs: list[str] = field(default_factory=list)  # page uids
     amplifies: dict[str, int] = field(default_factory=dict)  # page uid -> shares
+    chance: ChanceTest | None = None  # None: too small to be flagged, not tested
+    rule: str = ""  # why it is flagged: "lockstep" | "aligned+markers" | ""
 
 
 def _cluster_lookup(acts: Actions, membership: dict[int, int]) -> np.ndarray:
@@ -72,41 +95,14 @@ def _cluster_lookup(acts: Actions, membership: dict[int, int]) -> np.ndarray:
     return lookup
 
 
-def _matched_posts(
-    acts: Actions, lookup: np.ndarray, window: int, signals: tuple[str, ...]
-) -> tuple[dict[int, int], dict[int, np.ndarray]]:
-    """Per cluster: how many member posts another member matched, and the gaps of those
-    matches (a post matched on several signals counts once, with its first signal's gap)."""
-    found_posts, found_clusters, found_gaps = [], [], []
-    for signal in signals:
-        table = acts.tables.get(signal)
-        if table is None or len(table) == 0:
-            continue
-        cluster = lookup[table.actor]
-        keep = cluster >= 0
-        posts, actors, post_gaps = matched_gaps(
-            table.post[keep],
-            table.ts[keep],
-            table.obj[keep],
-            table.actor[keep],
-            cluster[keep],
-            window,
-        )
-        found_posts.append(posts)
-        found_clusters.append(lookup[actors])
-        found_gaps.append(post_gaps)
-    if not found_posts:
-        return {}, {}
-    first = first_positions(np.concatenate(found_posts))
-    clusters = np.concatenate(found_clusters)[first]
-    gaps = np.concatenate(found_gaps)[first]
+def _by_cluster(clusters: np.ndarray, gaps: np.ndarray) -> dict[int, np.ndarray]:
+    """The gaps of matched posts, per cluster."""
     order = np.argsort(clusters, kind="stable")
     ids, starts, counts = np.unique(clusters[order], return_index=True, return_counts=True)
-    by_cluster = {
+    return {
         int(c): gaps[order[start : start + n]]
         for c, start, n in zip(ids.tolist(), starts.tolist(), counts.tolist(), strict=True)
     }
-    return {c: len(g) for c, g in by_cluster.items()}, by_cluster
 
 
 def _burst(times: list[float]) -> float:
@@ -125,22 +121,28 @@ def score_clusters(
     *,
     window: int,
     news_domains: dict[str, set[str]],
-    threshold: float = 0.5,
-    min_size: int = 3,
+    rule: FlagRule | None = None,
 ) -> list[ClusterScore]:
-    """Score every community of ``membership`` (actor code -> community)."""
+    """Score every community of ``membership`` (actor code -> community), test the ones
+    that could be flagged against chance, and flag them by ``rule``."""
+    rule = rule or FlagRule()
     digits = HANDLE_DIGITS
     groups: dict[int, list[int]] = defaultdict(list)
     for actor, cluster in membership.items():
         groups[cluster].append(actor)
-    signals = tuple(s for s in STRONG_SIGNALS if s in acts.tables) + (
-        ("near_text",) if "near_text" in acts.tables else ()
-    )
+    signals = tuple(s for s in MATCH_SIGNALS if s in acts.tables)
     lookup = _cluster_lookup(acts, membership)
-    matched, gaps = _matched_posts(acts, lookup, window, signals)
-    text_matched, _ = _matched_posts(  # copies count whenever they were posted
-        acts, lookup, ANY_TIME, tuple(s for s in ("text", "near_text") if s in acts.tables)
+    rows = member_actions(acts, lookup, signals)
+    gaps = _by_cluster(*matched_posts(rows, lookup, window))
+    matched = {c: len(g) for c, g in gaps.items()}
+    copies, _ = matched_posts(  # copies count whenever they were posted
+        member_actions(acts, lookup, tuple(s for s in ("text", "near_text") if s in acts.tables)),
+        lookup,
+        ANY_TIME,
     )
+    text_matched = Counter(copies.tolist())
+    tested = sorted(c for c, m in groups.items() if len(m) >= rule.min_size)
+    tests = chance_tests(rows, lookup, window, matched, tested, draws=rule.draws, seed=rule.seed)
     post_actor = np.asarray(acts.post_actor, dtype=np.int64)
     counts = np.bincount(post_actor, minlength=max(acts.actor_count, 1))
     posts_by_actor = {i: int(n) for i, n in enumerate(counts.tolist()) if n}
@@ -188,12 +190,14 @@ def score_clusters(
             for page in domain_pages.get(domain, ()):
                 amplifies[page] += count
         runs = sorted({p for u in uids for p in admin_of.get(u, ()) if p in news_domains})
+        test = tests.get(cluster)
         found_gaps = gaps.get(cluster)
         median_gap = float(np.median(found_gaps)) if found_gaps is not None else float(window) * 4
         features = {
             "size": float(n),
             "density": internal[cluster] / (n * (n - 1) / 2) if n > 1 else 0.0,
             "coordinated_share": matched.get(cluster, 0) / total_posts if total_posts else 0.0,
+            "expected_share": test.expected / total_posts if test and total_posts else 0.0,
             "synchrony_seconds": median_gap,
             "sync_score": 1.0 / (1.0 + median_gap / max(window, 1)),
             "text_dup": (
@@ -211,8 +215,13 @@ def score_clusters(
             ),
             "runs_pages": 1.0 if runs else 0.0,
         }
+        features["excess_share"] = max(
+            features["coordinated_share"] - features["expected_share"], 0.0
+        )
+        if test:
+            features |= {"chance_z": test.z, "chance_p": test.p, "chance_q": test.q}
         score = sum(WEIGHTS[k] * features[k] for k in WEIGHTS) / sum(WEIGHTS.values())
-        flagged = score >= threshold and n >= min_size
+        why = _rule(rule, test, features["excess_share"], score) if n >= rule.min_size else ""
         top_domains = [d for d, _ in domain_counts.most_common(2)]
         results.append(
             ClusterScore(
@@ -220,13 +229,35 @@ def score_clusters(
                 members=sorted(members),
                 features=features,
                 score=round(score, 4),
-                flagged=flagged,
-                explanation=explain(features, top_domains, runs, dict(amplifies), window),
+                flagged=bool(why),
+                explanation=explain(features, top_domains, runs, dict(amplifies), window, test),
                 runs=runs,
                 amplifies=dict(amplifies.most_common()),
+                chance=test,
+                rule=why,
             )
         )
-    return sorted(results, key=lambda r: (-r.score, r.index))
+    return sorted(results, key=lambda r: (not r.flagged, -r.score, r.index))
+
+
+def _rule(rule: FlagRule, test: ChanceTest | None, excess: float, score: float) -> str:
+    """Which route of ``rule`` flags the cluster ("" when none does)."""
+    if test is None or test.q > rule.alpha:
+        return ""
+    if excess >= rule.lockstep:
+        return "lockstep"
+    if excess >= rule.min_excess and score >= rule.threshold:
+        return "aligned+markers"
+    return ""
+
+
+def _pct(share: float) -> str:
+    """A share as a percentage, with a decimal below 1% (so 0.4% does not read as 0%)."""
+    return f"{share:.1%}" if 0 < share < 0.01 else f"{share:.0%}"
+
+
+def _p_text(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
 def explain(
@@ -235,15 +266,22 @@ def explain(
     runs: list[str],
     amplifies: dict[str, int],
     window: int,
+    test: ChanceTest | None = None,
 ) -> str:
-    """One readable sentence per cluster, from its features."""
+    """One readable sentence per cluster, from its features and its test against chance."""
     parts = [f"{int(f['size'])} accounts"]
-    if f["coordinated_share"] >= 0.05:
-        parts.append(
-            f"{f['coordinated_share']:.0%} of their posts repeat another member's "
-            f"link, repost or text within {window} s "
+    if f["coordinated_share"] >= 0.05 or (test is not None and f["coordinated_share"] > 0):
+        said = (
+            f"{_pct(f['coordinated_share'])} of their posts repeat another member's "
+            f"link, repost, hashtag or text within {window} s "
             f"(median gap {f['synchrony_seconds']:.0f} s)"
         )
+        if test is not None:
+            said += (
+                f", {_pct(f['expected_share'])} expected by chance "
+                f"(z = {test.z:.1f}, {_p_text(test.p)}, {test.draws} day-rolled timelines)"
+            )
+        parts.append(said)
     if f["text_dup"] >= 0.1:
         parts.append(f"{f['text_dup']:.0%} of their texts are copies of a member's")
     if f["creation_burst"] >= 0.3:

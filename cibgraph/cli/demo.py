@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cibgraph.scenario import FORMATS, SCALES, generate
+from cibgraph.scenario.variants import VARIANTS
 
 
 @click.group()
@@ -51,7 +52,16 @@ def demo() -> None:
     help="native: all of it (docs/formats.md); twitter-archive: the Twitter side as an IO "
     "archive; crowdtangle: pages and groups as CrowdTangle exports.",
 )
-def generate_cmd(out_dir: Path, scale: str, seed: int, fmt: str) -> None:
+@click.option(
+    "--variant",
+    type=click.Choice(list(VARIANTS)),
+    default="demo",
+    show_default=True,
+    help="How the operation behaves: "
+    + "; ".join(f"{name}: {doc}" for name, (doc, _) in VARIANTS.items())
+    + ".",
+)
+def generate_cmd(out_dir: Path, scale: str, seed: int, fmt: str, variant: str) -> None:
     """Write the scenario and its ground truth (truth.csv, pages_truth.csv) to OUT_DIR.
 
     \b
@@ -59,15 +69,17 @@ def generate_cmd(out_dir: Path, scale: str, seed: int, fmt: str) -> None:
       cibgraph demo generate /tmp/hk --scale tiny --seed 1
       cibgraph demo generate /tmp/hk-full --scale full --seed 42
       cibgraph demo generate /tmp/hk-ct --scale demo --format crowdtangle
+      cibgraph demo generate /tmp/hk-slow --variant slow
     """
     start = time.perf_counter()
-    summary = generate(out_dir, scale=scale, seed=seed, format=fmt)
+    summary = generate(out_dir, scale=scale, seed=seed, format=fmt, variant=variant)
     print_summary(summary, time.perf_counter() - start)
 
 
 def print_summary(summary: dict, seconds: float) -> None:  # type: ignore[type-arg]
     console = Console()
-    title = f"scenario {summary['scale']} (seed {summary['seed']}, {summary['format']})"
+    variant = "" if summary["variant"] == "demo" else f", variant {summary['variant']}"
+    title = f"scenario {summary['scale']} (seed {summary['seed']}{variant}, {summary['format']})"
     table = Table(title=title, title_justify="left")
     for column in ("truth label", "accounts", "pages/groups", "posts"):
         table.add_column(column, justify="left" if column == "truth label" else "right")

@@ -79,9 +79,38 @@ from loader.store import dataset_slug
     type=click.FloatRange(0, 1),
     default=0.5,
     show_default=True,
-    help="Score from which a cluster is flagged.",
+    help="Authenticity-marker score from which a cluster aligned beyond chance (but not "
+    "in lockstep) is flagged.",
 )
 @click.option("--min-size", type=click.IntRange(min=1), default=3, show_default=True)
+@click.option(
+    "--draws",
+    type=click.IntRange(min=10),
+    default=50,
+    show_default=True,
+    help="Day-rolled timelines drawn to estimate how much alignment chance gives.",
+)
+@click.option(
+    "--alpha",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    default=0.05,
+    show_default=True,
+    help="False discovery rate (Benjamini-Hochberg) for coordination beyond chance.",
+)
+@click.option(
+    "--min-excess",
+    type=click.FloatRange(0, 1),
+    default=0.1,
+    show_default=True,
+    help="Share of posts aligned beyond chance a cluster needs (with the score).",
+)
+@click.option(
+    "--lockstep",
+    type=click.FloatRange(0, 1),
+    default=0.5,
+    show_default=True,
+    help="Share of posts aligned beyond chance that flags a cluster whatever its score.",
+)
 @click.option(
     "--percentile",
     type=click.FloatRange(0, 1),
@@ -150,6 +179,10 @@ def detect_cmd(
     seed: int,
     threshold: float,
     min_size: int,
+    draws: int,
+    alpha: float,
+    min_excess: float,
+    lockstep: float,
     percentile: float | None,
     min_symmetry: float,
     write_edges: str,
@@ -191,6 +224,10 @@ def detect_cmd(
         seed=seed,
         threshold=threshold,
         min_size=min_size,
+        draws=draws,
+        alpha=alpha,
+        min_excess=min_excess,
+        lockstep=lockstep,
         percentile=percentile,
         min_symmetry=min_symmetry,
         write_edges=write_edges,

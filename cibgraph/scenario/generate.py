@@ -10,6 +10,7 @@ from cibgraph.errors import CibgraphError
 from cibgraph.scenario import crowdtangle, native, twitter_archive
 from cibgraph.scenario.output import Output
 from cibgraph.scenario.scales import SCALES
+from cibgraph.scenario.variants import VARIANTS, apply
 from cibgraph.scenario.world import World
 
 #: format -> (writer, files it writes)
@@ -25,7 +26,12 @@ class ScenarioError(CibgraphError):
 
 
 def generate(
-    out_dir: str | Path, *, scale: str = "demo", seed: int = 42, format: str = "native"
+    out_dir: str | Path,
+    *,
+    scale: str = "demo",
+    seed: int = 42,
+    format: str = "native",
+    variant: str = "demo",
 ) -> dict[str, Any]:
     """Write the synthetic Hong Kong 2019 scenario into ``out_dir`` (created if needed).
 
@@ -33,7 +39,10 @@ def generate(
     streamed in bounded memory); ``format`` is ``native`` (docs/formats.md, with
     truth.csv and pages_truth.csv), ``twitter-archive`` (the Twitter side as an IO
     archive, with truth.csv) or ``crowdtangle`` (pages and groups as CrowdTangle
-    exports, with pages_truth.csv). The same seed gives byte-identical files.
+    exports, with pages_truth.csv). ``variant`` changes how the operation (or the viral
+    crowd) behaves (:data:`~cibgraph.scenario.variants.VARIANTS`: ``demo`` as it is,
+    ``slow``, ``paraphrase``, ``nolinks``, ``mixed``, ``breaking-news``). The same seed
+    gives byte-identical files.
 
     Returns a summary: ``accounts`` and ``pages`` (rows per truth label in the truth
     files), ``active_amplifiers``, ``posts`` (total) and ``posts_by_label`` (per truth
@@ -41,6 +50,8 @@ def generate(
     """
     if scale not in SCALES:
         raise ScenarioError(f"unknown scale {scale!r}; choose from {', '.join(SCALES)}")
+    if variant not in VARIANTS:
+        raise ScenarioError(f"unknown variant {variant!r}; choose from {', '.join(VARIANTS)}")
     if format not in FORMATS:
         raise ScenarioError(f"unknown format {format!r}; choose from {', '.join(FORMATS)}")
     directory = Path(out_dir)
@@ -53,13 +64,14 @@ def generate(
             "directory would mix them: use an empty directory"
         )
     directory.mkdir(parents=True, exist_ok=True)
-    world = World(SCALES[scale], seed)
+    world = World(apply(SCALES[scale], variant), seed)
     with Output(directory) as out:
         writer(world, out)
     twitter = format != "crowdtangle"
     return {
         "scale": scale,
         "seed": seed,
+        "variant": variant,
         "format": format,
         "out_dir": str(directory),
         "accounts": dict(out.accounts),

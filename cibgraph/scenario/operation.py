@@ -90,16 +90,17 @@ def _event(
     leader = rng.choice(members[: scale.core_leaders])
     ms0 = t0 * 1000 + rng.randrange(1000)
     likes, _, replies = engagement(rng, 8.0)
+    url = article.url if scale.event_links else None
     lead = Post(
         "twitter",
         tweet_ids.next(ms0),
         t0,
-        text.campaign_post(opening, article.url, tags),
+        text.campaign_post(opening, url, tags),
         lang,
         author=leader,
         client=rng.choice(CORE_CLIENTS),
         hashtags=tuple(tags),
-        urls=(article.url,),
+        urls=(url,) if url else (),
         likes=likes,
         replies=replies,
     )
@@ -111,6 +112,8 @@ def _event(
         ms = ms0 + int(delay_s(rng, scale.event_median_delay_s, scale.event_max_delay_s) * 1000)
         if rng.random() < scale.event_repost_share:
             batch.append((ms, m, ""))
+        elif scale.joiner_text == "paraphrase":
+            batch.append((ms, m, text.paraphrase(rng, lang)))
         elif rng.random() < scale.text_perturb_rate:
             batch.append((ms, m, text.perturb(rng, opening)))
         else:
@@ -128,7 +131,7 @@ def _event(
             "twitter",
             tweet_ids.next(ms),
             ms // 1000,
-            text.campaign_post(copied, article.url, tags) if copied else retweet,
+            text.campaign_post(copied, url, tags) if copied else retweet,
             lang,
             author=author,
             client=rng.choice(CORE_CLIENTS if author in core else AMP_CLIENTS),

@@ -281,24 +281,34 @@ def viral_moment(world: World) -> tuple[int, str]:
 
 def viral(world: World, tweet_ids: TweetIds) -> Iterator[Post]:
     """Each account shares the viral link once, within ``viral_max_delay_s`` of the first
-    share, in its own words; otherwise it posts like an organic account."""
+    share, in its own words (and, with ``viral_stories`` > 1, each follow-up story of the
+    same evening with chance 0.6); otherwise it posts like an organic account."""
     scale = world.scale
     rng = world.stream("viral")
     t_viral, url = viral_moment(world)
+    stories = [(t_viral, url)] + [
+        (t_viral + k * 1200 + rng.randrange(600), f"{url}&t={k}")
+        for k in range(1, scale.viral_stories)
+    ]
     pool = Reservoir(rng)
     make = functools.partial(_organic_original, scale.organic_link_share)
     for n, i in enumerate(world.indices("viral")):
-        delay = 0.0 if n == 0 else delay_s(rng, scale.viral_median_delay_s, scale.viral_max_delay_s)
-        body, lang = text.viral(rng)
-        yield _tweet(
-            tweet_ids,
-            t_viral * 1000 + int(delay * 1000),
-            f"{body} {url}",
-            lang,
-            i,
-            urls=(url,),
-            client=rng.choice(PEOPLE_CLIENTS),
-        )
+        for k, (t_story, link) in enumerate(stories):
+            if k and rng.random() >= 0.6:
+                continue
+            delay = (
+                0.0 if n == 0 else delay_s(rng, scale.viral_median_delay_s, scale.viral_max_delay_s)
+            )
+            body, lang = text.viral(rng)
+            yield _tweet(
+                tweet_ids,
+                t_story * 1000 + int(delay * 1000),
+                f"{body} {link}",
+                lang,
+                i,
+                urls=(link,),
+                client=rng.choice(PEOPLE_CLIENTS),
+            )
         others = count(rng, scale.viral_other_posts_median, 1.0, 200, 0)
         times = [daytime(rng) for _ in range(others)]
         yield from _people(
@@ -311,6 +321,37 @@ def viral(world: World, tweet_ids: TweetIds) -> Iterator[Post]:
             make,
             0.1,
             0.05,
+            scale.organic_repost_median_h * 3600,
+            600,
+        )
+
+
+def operation_organic(world: World, tweet_ids: TweetIds) -> Iterator[Post]:
+    """With ``core_organic_posts``: core accounts and active amplifiers also post like
+    organic accounts (everyday texts and links at waking hours, reposts and replies of
+    each other's such posts hours later), so coordination is a smaller share of what
+    they post."""
+    scale = world.scale
+    if scale.core_organic_posts <= 0:
+        return
+    rng = world.stream("operation-organic")
+    pool = Reservoir(rng)
+    make = functools.partial(_organic_original, scale.organic_link_share)
+    accounts = [i for k in range(scale.core_clusters) for i in world.cluster_members(k)]
+    accounts += [a for active in world.active_amplifiers for a in active]
+    for i in accounts:
+        n = count(rng, scale.core_organic_posts, 1.0, int(scale.core_organic_posts * 10), 1)
+        times = [daytime(rng) for _ in range(n)]
+        yield from _people(
+            world,
+            tweet_ids,
+            rng,
+            i,
+            times,
+            pool,
+            make,
+            scale.organic_repost_share,
+            scale.organic_reply_share,
             scale.organic_repost_median_h * 3600,
             600,
         )

@@ -54,6 +54,17 @@ class Scale:
     event_office_hours_share: float = _p(
         "share of events on weekdays 09:00-18:00 Beijing time (rest any time)", 0.85
     )
+    joiner_text: str = _p(
+        "what joiners who do not repost write: `copy` (the leader's text) or `paraphrase` "
+        "(their own words)",
+        "copy",
+    )
+    event_links: bool = _p("whether campaign events carry the fake-news article's link", True)
+    core_organic_posts: float = _p(
+        "median organic-looking posts (everyday text, links, reposts of organic accounts) "
+        "per core account and active amplifier",
+        0.0,
+    )
     text_perturb_rate: float = _p(
         "share of copy-pasted posts given a small edit (emoji, punctuation, word swap)", 0.8
     )
@@ -108,6 +119,11 @@ class Scale:
     viral: int = _p("accounts that each share the one viral link once")
     viral_median_delay_s: float = _p("median delay of a viral share after the first one", 90.0)
     viral_max_delay_s: int = _p("maximum delay of a viral share after the first one", 600)
+    viral_stories: int = _p(
+        "stories the viral crowd shares, minutes apart (each account shares each further "
+        "one with chance 0.6)",
+        1,
+    )
     viral_other_posts_median: float = _p(
         "median other (organic-like) posts per viral account (lognormal, sigma 1)"
     )

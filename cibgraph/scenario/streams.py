@@ -21,6 +21,7 @@ def twitter_posts(world: World) -> Iterator[Post]:
     tweet_ids = TweetIds()
     yield from operation.core_events(world, tweet_ids)
     yield from operation.core_filler(world, tweet_ids)
+    yield from population.operation_organic(world, tweet_ids)
     yield from population.outlets(world, tweet_ids)
     yield from population.bots(world, tweet_ids)
     yield from population.fans(world, tweet_ids)

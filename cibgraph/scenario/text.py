@@ -80,6 +80,18 @@ def narrative(rng: random.Random, lang: str) -> str:
     return f"{opener} {line}{mark}".strip()
 
 
+def paraphrase(rng: random.Random, lang: str) -> str:
+    """The campaign's talking points in a joiner's own words: two narrative lines, each
+    cut at a word, behind its own opener (no two joiners write the same text)."""
+    lines = v.OP_ZH if lang == "zh" else v.OP_EN
+    parts = []
+    for line in rng.sample(lines, 2):
+        words = line.split()
+        parts.append(" ".join(words[: rng.randint(max(1, len(words) // 2), len(words))]))
+    opener = rng.choice(v.OP_OPENERS_ZH if lang == "zh" else v.OP_OPENERS_EN)
+    return f"{opener} {parts[0]}, {parts[1]}".strip()
+
+
 def perturb(rng: random.Random, text: str) -> str:
     """One small edit of a copy-pasted text: an emoji, punctuation, or a swapped word."""
     kind = rng.randrange(3)
@@ -97,8 +109,12 @@ def perturb(rng: random.Random, text: str) -> str:
     return f"{emoji} {text}" if rng.random() < 0.3 else f"{text} {emoji}"
 
 
-def campaign_post(opening: str, url: str, tags: list[str]) -> str:
-    return f"{opening} {url} " + " ".join(f"#{t}" for t in tags)
+def campaign_post(opening: str, url: str | None, tags: list[str]) -> str:
+    return (
+        f"{opening} {url} " + " ".join(f"#{t}" for t in tags)
+        if url
+        else (f"{opening} " + " ".join(f"#{t}" for t in tags))
+    )
 
 
 # -- organic and hard negatives ---------------------------------------------------------------
