@@ -55,6 +55,8 @@ class CategoryEvaluation:
     ari: float
     purity: float
     categories: list[dict[str, Any]] = field(default_factory=list)
+    #: cluster x category: per cluster, its labelled members by category
+    clusters: list[dict[str, Any]] = field(default_factory=list)
     unmatched_examples: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -115,8 +117,9 @@ def match_accounts(
 
 
 def category_scores(membership: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:
-    """Coverage, NMI, ARI, purity and the per-category table of clusters
-    (``membership``: uid -> cluster) against categories (``labels``: uid -> category)."""
+    """Coverage, NMI, ARI, purity, the per-category table and the cluster x category
+    table (largest first) of clusters (``membership``: uid -> cluster) against categories
+    (``labels``: uid -> category)."""
     covered = sorted(u for u in labels if u in membership)
     clusters = [membership[u] for u in covered]
     cats = [labels[u] for u in covered]
@@ -146,7 +149,14 @@ def category_scores(membership: dict[str, Any], labels: dict[str, str]) -> dict[
                 ),
             }
         )
+    every = sorted(set(labels.values()))
+    crosstab = [
+        {"cluster": cluster, "labelled": sum(counts.values()), **{c: counts[c] for c in every}}
+        for cluster, counts in by_cluster.items()
+    ]
+    crosstab.sort(key=lambda row: (-row["labelled"], str(row["cluster"])))
     return {
+        "clusters": crosstab,
         "covered": len(covered),
         "coverage": round(len(covered) / len(labels), 4) if labels else 0.0,
         "nmi": round(nmi, 4),

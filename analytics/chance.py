@@ -5,7 +5,7 @@ object (URL, repost, text ...) within the window (:func:`matched_posts`; a post 
 several signals counts once).
 
 *By chance*: the same count after each account's whole timeline is rolled by a random whole
-number of days, wrapping around the data's span (:func:`chance_tests`). The members of one
+number of days, wrapping around the data's span (:func:`test_window`). The members of one
 cluster get different rolls while it has no more members than the span has days; beyond
 that, the members that share a roll with another are also moved by up to ``JITTER``
 seconds (at least twice the window) either way, so that no two members keep their
@@ -16,7 +16,7 @@ night-shift accounts stay night-shift accounts, so sharing a rhythm is not taken
 together). What it breaks is the day on which each account acted, so matches that only
 happen because the accounts acted *together* disappear, while matches that two busy
 accounts with the same habits would make anyway remain. Each draw rolls every account
-afresh; ``K`` draws give the expected count and its spread.
+afresh; ``K`` draws give the expected count and its spread, per cluster and per account.
 
 The test of a cluster is one-sided: ``z = (observed - mean) / sd`` over the draws (``sd``
 at least that of a Poisson count with the draws' mean, and at least 1, so a null that never
@@ -29,13 +29,14 @@ significant at ``q <= alpha`` the expected share of chance findings is at most `
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
 from analytics.actions import Actions
 from analytics.arrays import first_positions
-from analytics.window_join import matched_gaps
+from analytics.window_join import matched_gaps, threads
 
 DAY = 86400
 #: How far (seconds, either way) a member that shares its day-roll with another member of
@@ -80,6 +81,8 @@ def member_actions(
         cluster = lookup[table.actor]
         keep = cluster >= 0
         if keep.any():
+            keep[keep] = _pairable(table.obj[keep], cluster[keep], table.actor[keep])
+        if keep.any():
             found.append(
                 MemberActions(
                     table.post[keep],
@@ -92,17 +95,32 @@ def member_actions(
     return found
 
 
+def _pairable(obj: np.ndarray, cluster: np.ndarray, actor: np.ndarray) -> np.ndarray:
+    """Whether each action's object is touched by at least two members of its cluster: the
+    others can never be matched, however the timelines are rolled."""
+    group = np.asarray(obj, np.int64) * (int(cluster.max()) + 1) + cluster
+    order = np.lexsort((actor, group))
+    g, a = group[order], actor[order]
+    new_group = np.r_[True, g[1:] != g[:-1]]
+    new_actor = new_group | np.r_[True, a[1:] != a[:-1]]
+    starts = np.flatnonzero(new_group)
+    actors_in_group = np.add.reduceat(new_actor.astype(np.int64), starts)
+    keep = np.empty(len(order), dtype=bool)
+    keep[order] = np.repeat(actors_in_group >= 2, np.diff(np.r_[starts, len(order)]))
+    return keep
+
+
 def matched_posts(
     rows: list[MemberActions],
     lookup: np.ndarray,
     window: int,
     shift: np.ndarray | None = None,
     span: tuple[int, int] | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """(cluster, gap) of every member post another member matched within ``window``; with
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(cluster, gap, actor) of every member post another member matched within ``window``; with
     ``shift`` (seconds per actor) the times are first rolled by it within ``span``
     (start, length)."""
-    found_posts, found_clusters, found_gaps = [], [], []
+    found_posts, found_clusters, found_gaps, found_actors = [], [], [], []
     for r in rows:
         ts = r.ts
         if shift is not None and span is not None:
@@ -112,11 +130,16 @@ def matched_posts(
         found_posts.append(posts)
         found_clusters.append(lookup[actors])
         found_gaps.append(gaps)
+        found_actors.append(actors)
     if not found_posts:
         empty = np.zeros(0, dtype=np.int64)
-        return empty, empty.copy()
+        return empty, empty.copy(), empty.copy()
     first = first_positions(np.concatenate(found_posts))
-    return np.concatenate(found_clusters)[first], np.concatenate(found_gaps)[first]
+    return (
+        np.concatenate(found_clusters)[first],
+        np.concatenate(found_gaps)[first],
+        np.concatenate(found_actors)[first],
+    )
 
 
 def time_span(rows: list[MemberActions]) -> tuple[int, int]:
@@ -128,30 +151,53 @@ def time_span(rows: list[MemberActions]) -> tuple[int, int]:
     return start, ((end - start) // DAY + 1) * DAY
 
 
-def chance_tests(
+@dataclass
+class WindowTest:
+    """Every tested cluster at one window: observed and expected matched posts, per
+    cluster and per actor."""
+
+    window: int
+    matched: dict[int, int]  # cluster -> observed matched posts
+    by_actor: np.ndarray  # actor -> observed matched posts
+    expected_by_actor: np.ndarray  # actor -> mean matched posts over the draws
+    tests: dict[int, ChanceTest]
+
+
+def test_window(
     rows: list[MemberActions],
     lookup: np.ndarray,
     window: int,
-    observed: dict[int, int],
     tested: list[int],
     *,
     draws: int,
     seed: int,
-) -> dict[int, ChanceTest]:
-    """Test each cluster of ``tested`` (observed matched posts in ``observed``) against
-    ``draws`` day-rolled timelines; the q-values are adjusted over ``tested``."""
-    if not tested or draws < 1:
-        return {}
+) -> WindowTest:
+    """Test each cluster of ``tested`` at ``window`` against ``draws`` day-rolled
+    timelines; the q-values are adjusted over ``tested`` (see :func:`adjust`)."""
+    n_actors = max(len(lookup), 1)
+    clusters, _, actors = matched_posts(rows, lookup, window)
+    n_clusters = int(lookup.max()) + 1 if len(lookup) else 1
+    matched = np.bincount(clusters, minlength=n_clusters)
+    observed = {int(c): int(n) for c, n in enumerate(matched.tolist()) if n}
+    by_actor = np.bincount(actors, minlength=n_actors)
+    expected_by_actor = np.zeros(n_actors)
+    counts = np.zeros((draws, max(n_clusters, 1)), dtype=np.int64)
     start, length = time_span(rows)
     days = length // DAY
-    n_clusters = int(lookup.max()) + 1 if len(lookup) else 0
-    counts = np.zeros((draws, max(n_clusters, 1)), dtype=np.int64)
-    rng = np.random.default_rng(seed)
     jitter = max(JITTER, 2 * window)
-    for k in range(draws):
+
+    def draw(k: int, rng: np.random.Generator) -> np.ndarray:
         shift = _rolls(lookup, days, jitter, rng)
-        clusters, _ = matched_posts(rows, lookup, window, shift, (start, length))
-        counts[k] = np.bincount(clusters, minlength=counts.shape[1])[: counts.shape[1]]
+        null_clusters, _, null_actors = matched_posts(rows, lookup, window, shift, (start, length))
+        counts[k] = np.bincount(null_clusters, minlength=counts.shape[1])[: counts.shape[1]]
+        return np.bincount(null_actors, minlength=n_actors)[:n_actors]
+
+    if tested:  # one generator per draw, so the draws are the same on any number of threads
+        streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(draws)]
+        with ThreadPoolExecutor(max_workers=threads()) as pool:  # numpy sorts release the GIL
+            for per_actor in pool.map(draw, range(draws), streams):
+                expected_by_actor += per_actor
+        expected_by_actor /= draws
     tests = {}
     for c in tested:
         null = counts[:, c]
@@ -159,9 +205,17 @@ def chance_tests(
         sd = max(spread, math.sqrt(mean), 1.0)
         z = (observed.get(c, 0) - mean) / sd
         tests[c] = ChanceTest(observed.get(c, 0), mean, spread, draws, z, _upper_tail(z))
-    for c, q in zip(tested, benjamini_hochberg([tests[c].p for c in tested]), strict=True):
-        tests[c].q = q
-    return tests
+    result = WindowTest(window, observed, by_actor, expected_by_actor, tests)
+    adjust([result])
+    return result
+
+
+def adjust(windows: list[WindowTest]) -> None:
+    """Benjamini-Hochberg over every test of ``windows`` together (one false discovery
+    rate for every cluster at every window)."""
+    every = [t for w in windows for t in w.tests.values()]
+    for t, q in zip(every, benjamini_hochberg([t.p for t in every]), strict=True):
+        t.q = q
 
 
 def _rolls(lookup: np.ndarray, days: int, jitter: int, rng: np.random.Generator) -> np.ndarray:

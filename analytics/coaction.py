@@ -73,6 +73,11 @@ class EdgeList:
     fast: np.ndarray | None = None
     #: per edge: mean seconds from each matched post of src to dst's nearest action
     avg_gap: np.ndarray | None = None
+    #: per edge, with several windows: the tightest window it holds in (its weight, gap
+    #: and symmetry are the ones at that window); None: the run's one window
+    window: np.ndarray | None = None
+    #: per edge: its symmetry, when fixed at merge time (see :func:`merge_windows`)
+    fixed_symmetry: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.src)
@@ -82,6 +87,8 @@ class EdgeList:
         (0 when there is none), CooRTweet's ``edge_symmetry_score`` in QUT's directed
         weights: 1 when both accounts matched as many of each other's posts, near 0 when
         a hyperactive account matched a quiet one's few posts."""
+        if self.fixed_symmetry is not None:
+            return self.fixed_symmetry
         if not len(self):
             return np.zeros(0)
         src, dst = np.asarray(self.src, np.int64), np.asarray(self.dst, np.int64)
@@ -112,6 +119,38 @@ class EdgeList:
             (actors[s], actors[d]): int(w)
             for s, d, w in zip(self.src, self.dst, self.weight, strict=True)
         }
+
+
+def merge_windows(lists: list[EdgeList], windows: tuple[int, ...]) -> EdgeList:
+    """One signal's edges at several ``windows`` (ascending; ``lists`` in the same order)
+    as one list: each edge once, as it is at the tightest window it holds in (weight,
+    evidence, mean gap, symmetry), with that window in ``EdgeList.window``. A wider
+    window only adds edges: every edge of a narrower one holds in it too."""
+    n = 1 + max((int(max(e.src.max(), e.dst.max())) for e in lists if len(e)), default=0)
+    seen = np.zeros(0, dtype=np.int64)
+    parts = []
+    for edges, window in zip(lists, windows, strict=True):
+        keys = np.asarray(edges.src, np.int64) * n + np.asarray(edges.dst, np.int64)
+        new = ~np.isin(keys, seen)
+        parts.append((edges, new, window))
+        seen = np.union1d(seen, keys)
+    objects = lists[-1].objects  # the widest window's list knows every object code
+    gap = [
+        (e.avg_gap if e.avg_gap is not None else np.full(len(e), np.nan))[new]
+        for e, new, _ in parts
+    ]
+    return EdgeList(
+        lists[0].signal,
+        np.concatenate([np.asarray(e.src)[new] for e, new, _ in parts]),
+        np.concatenate([np.asarray(e.dst)[new] for e, new, _ in parts]),
+        np.concatenate([np.asarray(e.weight)[new] for e, new, _ in parts]),
+        np.concatenate([np.asarray(e.example)[new] for e, new, _ in parts]),
+        objects,
+        skipped_objects=lists[-1].skipped_objects,
+        avg_gap=np.concatenate(gap) if any(e.avg_gap is not None for e in lists) else None,
+        window=np.concatenate([np.full(int(new.sum()), w) for _, new, w in parts]),
+        fixed_symmetry=np.concatenate([e.symmetry()[new] for e, new, _ in parts]),
+    )
 
 
 COACTION_SQL = """
@@ -353,7 +392,9 @@ def signal_edges(acts: Actions, signal: str, params: SignalParams) -> EdgeList:
     if signal == "creation":
         return creation_edges(acts)
     if signal == "near_text":
-        return window_edges(near_text_table(acts), signal, params)
+        if "near_text" not in acts.tables:  # built once: several windows reuse it
+            acts.tables["near_text"] = near_text_table(acts)
+        return window_edges(acts.tables["near_text"], signal, params)
     if signal not in acts.tables:
         raise ValueError(f"signal {signal!r} was not collected")
     return window_edges(acts.tables[signal], signal, params)

@@ -29,8 +29,9 @@ def own_id(uid: str) -> str:
 
 def write_edges_csv(result: DetectionResult, path: str | Path) -> int:
     """Every signal's directed edges as ``signal,source,target,weight,avg_time_delta,
-    edge_symmetry_score`` (and ``fast`` when a fast window was asked for); returns the
-    count. ``avg_time_delta`` is empty for the signals with no time (admin, creation).
+    edge_symmetry_score`` (and ``fast`` when a fast window was asked for; ``window``, the
+    tightest window the edge holds in, when several were); returns the count.
+    ``avg_time_delta`` is empty for the signals with no time (admin, creation).
 
     The ids are made safe once per actor; the rows are written by DuckDB from Arrow
     columns (quoted only where CSV needs it), with no Python object per edge."""
@@ -68,6 +69,18 @@ def write_edges_csv(result: DetectionResult, path: str | Path) -> int:
     if any(e.fast is not None for e in lists):
         flags = [e.fast if e.fast is not None else np.zeros(len(e), bool) for e in lists]
         table = table.append_column("fast", pa.array(np.concatenate(flags)))
+    windows = result.params.windows
+    if len(windows) > 1:  # each edge's tightest window (the signals with no time: empty)
+        tightest = [
+            e.window.astype(np.float64) if e.window is not None else np.full(len(e), np.nan)
+            for e in lists
+        ]
+        column = np.concatenate(tightest)
+        missing = np.isnan(column)
+        table = table.append_column(
+            "window",
+            pa.array(np.where(missing, 0, column).astype(np.int64), pa.int64(), mask=missing),
+        )
     tmp = path.with_name(f".{path.name}.tmp")
     con = duckdb.connect()
     try:

@@ -32,7 +32,14 @@ from typing import Any
 import numpy as np
 
 from analytics.actions import MIN_TEXT_CHARS, Actions
-from analytics.chance import ChanceTest, chance_tests, matched_posts, member_actions
+from analytics.chance import (
+    ChanceTest,
+    WindowTest,
+    adjust,
+    matched_posts,
+    member_actions,
+    test_window,
+)
 from loader.urls import domain_of
 
 #: score = sum(weight * feature) / sum(weights); each feature is in [0, 1].
@@ -69,6 +76,7 @@ class FlagRule:
     alpha: float = 0.05
     min_excess: float = 0.1
     lockstep: float = 0.5
+    min_weight: int = 2  # a flagged cluster's member: at least this many posts beyond chance
     draws: int = 50
     seed: int = 42
 
@@ -85,6 +93,9 @@ class ClusterScore:
     amplifies: dict[str, int] = field(default_factory=dict)  # page uid -> shares
     chance: ChanceTest | None = None  # None: too small to be flagged, not tested
     rule: str = ""  # why it is flagged: "lockstep" | "aligned+markers" | ""
+    #: community members left out of a flagged cluster: their own posts are not aligned
+    #: beyond chance (see _aligned_members)
+    left_out: list[int] = field(default_factory=list)
 
 
 def _cluster_lookup(acts: Actions, membership: dict[int, int]) -> np.ndarray:
@@ -122,9 +133,11 @@ def score_clusters(
     window: int,
     news_domains: dict[str, set[str]],
     rule: FlagRule | None = None,
+    wider: tuple[int, ...] = (),
 ) -> list[ClusterScore]:
     """Score every community of ``membership`` (actor code -> community), test the ones
-    that could be flagged against chance, and flag them by ``rule``."""
+    that could be flagged against chance at ``window`` and at each ``wider`` window, and
+    flag them by ``rule`` (lockstep counts at ``window`` only)."""
     rule = rule or FlagRule()
     digits = HANDLE_DIGITS
     groups: dict[int, list[int]] = defaultdict(list)
@@ -133,19 +146,23 @@ def score_clusters(
     signals = tuple(s for s in MATCH_SIGNALS if s in acts.tables)
     lookup = _cluster_lookup(acts, membership)
     rows = member_actions(acts, lookup, signals)
-    gaps = _by_cluster(*matched_posts(rows, lookup, window))
-    matched = {c: len(g) for c, g in gaps.items()}
-    copies, _ = matched_posts(  # copies count whenever they were posted
+    gaps = _by_cluster(*matched_posts(rows, lookup, window)[:2])
+    copies, _, _ = matched_posts(  # copies count whenever they were posted
         member_actions(acts, lookup, tuple(s for s in ("text", "near_text") if s in acts.tables)),
         lookup,
         ANY_TIME,
     )
     text_matched = Counter(copies.tolist())
     tested = sorted(c for c, m in groups.items() if len(m) >= rule.min_size)
-    tests = chance_tests(rows, lookup, window, matched, tested, draws=rule.draws, seed=rule.seed)
+    at = [
+        test_window(rows, lookup, w, tested, draws=rule.draws, seed=rule.seed)
+        for w in (window, *wider)
+    ]
+    adjust(at)  # one false discovery rate over every cluster at every window
+    matched, tests = at[0].matched, at[0].tests
     post_actor = np.asarray(acts.post_actor, dtype=np.int64)
-    counts = np.bincount(post_actor, minlength=max(acts.actor_count, 1))
-    posts_by_actor = {i: int(n) for i, n in enumerate(counts.tolist()) if n}
+    post_counts = np.bincount(post_actor, minlength=max(acts.actor_count, 1))
+    posts_by_actor = {i: int(n) for i, n in enumerate(post_counts.tolist()) if n}
     texts_by_cluster: Counter[int] = Counter()
     if any(text_matched.values()):  # the copy-paste share's denominator: texts of members
         member_codes = np.fromiter(membership, dtype=np.int64, count=len(membership))
@@ -222,6 +239,31 @@ def score_clusters(
             features |= {"chance_z": test.z, "chance_p": test.p, "chance_q": test.q}
         score = sum(WEIGHTS[k] * features[k] for k in WEIGHTS) / sum(WEIGHTS.values())
         why = _rule(rule, test, features["excess_share"], score) if n >= rule.min_size else ""
+        flag_test, flag = test, at[0]
+        for wide in at[1:]:
+            w, wide_test = wide.window, wide.tests.get(cluster)
+            share = wide.matched.get(cluster, 0) / total_posts if total_posts else 0.0
+            expected = wide_test.expected / total_posts if wide_test and total_posts else 0.0
+            features |= {
+                f"coordinated_share_{w}s": share,
+                f"expected_share_{w}s": expected,
+                f"excess_share_{w}s": max(share - expected, 0.0),
+            }
+            if not why and n >= rule.min_size:  # a wider window: never lockstep on its own
+                why = _rule(rule, wide_test, max(share - expected, 0.0), score, lockstep=False)
+                flag_test, flag = wide_test, wide
+        left_out: list[int] = []
+        if why:
+            aligned, left_out = _aligned_members(members, flag, post_counts, rule)
+            if len(aligned) < rule.min_size:
+                why, left_out = "", []
+            else:
+                members = aligned
+                features |= {
+                    "size": float(len(aligned)),
+                    "flag_window": float(flag.window),
+                    "left_out": float(len(left_out)),
+                }
         top_domains = [d for d, _ in domain_counts.most_common(2)]
         results.append(
             ClusterScore(
@@ -230,21 +272,46 @@ def score_clusters(
                 features=features,
                 score=round(score, 4),
                 flagged=bool(why),
-                explanation=explain(features, top_domains, runs, dict(amplifies), window, test),
+                explanation=explain(
+                    features,
+                    top_domains,
+                    runs,
+                    dict(amplifies),
+                    window,
+                    test,
+                    (flag.window, flag_test) if why and flag.window != window else None,
+                ),
                 runs=runs,
                 amplifies=dict(amplifies.most_common()),
                 chance=test,
                 rule=why,
+                left_out=sorted(left_out),
             )
         )
     return sorted(results, key=lambda r: (not r.flagged, -r.score, r.index))
 
 
-def _rule(rule: FlagRule, test: ChanceTest | None, excess: float, score: float) -> str:
+def _aligned_members(
+    members: list[int], at: WindowTest, posts: np.ndarray, rule: FlagRule
+) -> tuple[list[int], list[int]]:
+    """(aligned, left out): the members of a flagged cluster whose own posts are aligned
+    beyond chance - their matched posts at the flagging window, less those the day-rolled
+    timelines give them, are at least ``rule.min_weight`` posts (what one edge needs) or
+    at least ``rule.min_excess`` of their posts. A community can take in accounts that
+    touched its members' links or texts now and then; they are not its operators."""
+    codes = np.asarray(members, dtype=np.int64)
+    excess = at.by_actor[codes] - at.expected_by_actor[codes]
+    keep = (excess >= rule.min_weight) | (excess / np.maximum(posts[codes], 1) >= rule.min_excess)
+    return codes[keep].tolist(), codes[~keep].tolist()
+
+
+def _rule(
+    rule: FlagRule, test: ChanceTest | None, excess: float, score: float, lockstep: bool = True
+) -> str:
     """Which route of ``rule`` flags the cluster ("" when none does)."""
     if test is None or test.q > rule.alpha:
         return ""
-    if excess >= rule.lockstep:
+    if lockstep and excess >= rule.lockstep:
         return "lockstep"
     if excess >= rule.min_excess and score >= rule.threshold:
         return "aligned+markers"
@@ -267,8 +334,10 @@ def explain(
     amplifies: dict[str, int],
     window: int,
     test: ChanceTest | None = None,
+    wider: tuple[int, ChanceTest | None] | None = None,
 ) -> str:
-    """One readable sentence per cluster, from its features and its test against chance."""
+    """One readable sentence per cluster, from its features and its test against chance
+    (``wider``: the wider window, and its test, that flagged it)."""
     parts = [f"{int(f['size'])} accounts"]
     if f["coordinated_share"] >= 0.05 or (test is not None and f["coordinated_share"] > 0):
         said = (
@@ -282,6 +351,13 @@ def explain(
                 f"(z = {test.z:.1f}, {_p_text(test.p)}, {test.draws} day-rolled timelines)"
             )
         parts.append(said)
+    if wider is not None and wider[1] is not None:
+        w, t = wider
+        parts.append(
+            f"within {w} s, {_pct(f[f'coordinated_share_{w}s'])} of their posts, "
+            f"{_pct(f[f'expected_share_{w}s'])} expected by chance "
+            f"(z = {t.z:.1f}, {_p_text(t.p)})"
+        )
     if f["text_dup"] >= 0.1:
         parts.append(f"{f['text_dup']:.0%} of their texts are copies of a member's")
     if f["creation_burst"] >= 0.3:
@@ -293,6 +369,11 @@ def explain(
         parts.append(
             f"{f['news_share']:.0%} of their links go to news-like pages' domains"
             + (f" (top: {domains})" if domains else "")
+        )
+    if f.get("left_out"):
+        parts.append(
+            f"{int(f['left_out'])} more account(s) of the community left out: their own "
+            "posts are not aligned beyond chance"
         )
     if runs:
         parts.append(f"they administer {len(runs)} news-like page(s)")

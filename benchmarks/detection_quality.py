@@ -2,6 +2,7 @@
 
     python benchmarks/detection_quality.py [--scale demo] [--seed 42]
     python benchmarks/detection_quality.py --matrix [--seeds 1,2,3] [--variants all]
+        [--window 60,3600]
 
 Default: generates the scenario, loads it into a fresh embedded server (temporary data
 directory), runs detection with its defaults, evaluates against truth.csv, and prints
@@ -44,10 +45,14 @@ def main() -> None:
     parser.add_argument("--matrix", action="store_true", help="variants x seeds, via the CLI")
     parser.add_argument("--seeds", default="1,2,3")
     parser.add_argument("--variants", default="all")
+    parser.add_argument(
+        "--window", help="with --matrix: cibgraph detect --window (default: its own)"
+    )
     args = parser.parse_args()
     if args.matrix:
         variants = list(VARIANTS) if args.variants == "all" else args.variants.split(",")
-        matrix(args.scale, [int(s) for s in args.seeds.split(",")], variants)
+        extra = ["--window", args.window] if args.window else []
+        matrix(args.scale, [int(s) for s in args.seeds.split(",")], variants, extra)
         return
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -85,13 +90,13 @@ def _uid(platform: str, own_id: str) -> str:
     return f"{platform}:{own_id}"
 
 
-def cell(scale: str, seed: int, variant: str, work: Path) -> dict[str, float]:
+def cell(scale: str, seed: int, variant: str, work: Path, extra: list[str]) -> dict[str, float]:
     """One variant x seed: generate, ``cibgraph detect`` as a subprocess, score."""
     world, out = work / f"{variant}-{seed}", work / f"{variant}-{seed}-out"
     generate(world, scale=scale, seed=seed, variant=variant)
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "cibgraph.cli", "detect", str(world), "--out", str(out)],
+        [sys.executable, "-m", "cibgraph.cli", "detect", str(world), "--out", str(out), *extra],
         check=True,
         capture_output=True,
     )
@@ -111,19 +116,20 @@ def cell(scale: str, seed: int, variant: str, work: Path) -> dict[str, float]:
     return {"f1": f1, "precision": precision, "recall": recall, "free": free, "s": seconds}
 
 
-def matrix(scale: str, seeds: list[int], variants: list[str]) -> None:
+def matrix(scale: str, seeds: list[int], variants: list[str], extra: list[str]) -> None:
     results: dict[tuple[str, int], dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for variant in variants:
             for seed in seeds:
-                results[variant, seed] = r = cell(scale, seed, variant, Path(tmp))
+                results[variant, seed] = r = cell(scale, seed, variant, Path(tmp), extra)
                 print(
                     f"{variant:14s} seed {seed}: F1 {r['f1']:.3f} (P {r['precision']:.3f} "
                     f"R {r['recall']:.3f}), operation-free flagged clusters {r['free']}, "
                     f"detect {r['s']:.1f} s",
                     flush=True,
                 )
-    print(f"\nF1 at scale {scale}, default settings (`cibgraph detect DIR`):\n")
+    how = " ".join(extra) if extra else "default settings"
+    print(f"\nF1 at scale {scale}, {how} (`cibgraph detect DIR {' '.join(extra)}`):\n")
     print(
         "| variant | " + " | ".join(f"seed {s}" for s in seeds) + " | mean | min P | "
         "operation-free flagged |"

@@ -13,6 +13,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from analytics.categories import evaluate_categories, read_labels
 from analytics.combine import DEFAULT_WEIGHTS
 from analytics.detect import DetectParams, detect
 from analytics.evaluate import evaluate, read_truth
@@ -114,10 +115,26 @@ def run(
                     "rows": rows,
                 }
             )
-        if inv.evaluate and result is not None:
+        if inv.evaluate and result is not None and "truth" in inv.evaluate:
             say("evaluate against ground truth")
             truth = read_truth(inv.resolve(inv.evaluate["truth"]))
             report["evaluation"] = evaluate(graph, truth, result.run_id).to_dict()
+        if inv.evaluate and result is not None and "labels" in inv.evaluate:
+            say("clusters against the labels' categories")
+            spec = inv.evaluate
+            rows = read_labels(
+                inv.resolve(spec["labels"]), spec["label_column"], spec.get("id_column")
+            )
+            report["categories"] = evaluate_categories(
+                graph,
+                rows,
+                label_column=spec["label_column"],
+                platform=spec.get("platform", "twitter"),
+                run_id=result.run_id,
+            ).to_dict()
+            flagged = {c.index for c in result.flagged}
+            for row in report["categories"]["clusters"]:
+                row["flagged"] = row["cluster"] in flagged
         if inv.exports and result is not None:
             report["exports"] = _exports(graph, inv.exports, out, result.run_id, say)
     if result is not None:

@@ -21,7 +21,9 @@ Schema (docs/investigations.md has the full reference)::
         title: Who runs the fake news pages   # optional, default the query's title
     exports: [gexf, graphml]              # Gephi snapshots of the run
     evaluate:                             # optional
-      truth: "${data}/truth.csv"
+      truth: "${data}/truth.csv"          # operation / organic labels: precision, recall
+      labels: "${data}/authors.csv"       # or categories: clusters x categories, NMI, ARI
+      label_column: account_category      #   (id_column, platform as `cibgraph evaluate`)
 
 Every problem names the file, the line and the key. ``${name}`` in any string is replaced
 by the parameter's value.
@@ -63,6 +65,7 @@ DETECT_KEYS = {
     "write_edges",
     "weights",
 }
+EVALUATE_KEYS = {"truth", "labels", "label_column", "id_column", "platform"}
 QUERY_KEYS = {"name", "params", "title", "limit"}
 EXPORT_FORMATS = ("gexf", "graphml", "csv")
 _PARAM = re.compile(r"\$\{(\w+)\}")
@@ -221,7 +224,9 @@ def parse(text: str, path: Path, overrides: Mapping[str, str] | None = None) -> 
         raise fail("exports", f"a list of {', '.join(EXPORT_FORMATS)}")
     inv.exports = list(exports)
     if "evaluate" in data:
-        evaluate = check_keys(data["evaluate"] or {}, {"truth"}, "evaluate")
+        evaluate = check_keys(data["evaluate"] or {}, EVALUATE_KEYS, "evaluate")
+        if "labels" in evaluate and "label_column" not in evaluate:
+            raise fail("evaluate", "labels needs label_column (the column of categories)")
         inv.evaluate = sub(evaluate, "evaluate")
     return inv
 

@@ -66,11 +66,21 @@ def test_report_names_the_fake_pages_their_admins_and_the_core(demo) -> None:  #
         0.9 * len(core)
     )
     assert all(v["flagged"] == 0 for k, v in evaluation["hard_negatives"].items())
+    # clusters x the truth labels as categories: the flagged clusters hold the operation
+    categories = report["categories"]
+    assert categories["label_column"] == "label" and categories["covered"] > 0
+    rows = {r["cluster"]: r for r in categories["clusters"]}
+    twitter = [rows[c["index"]] for c in flagged if c["index"] in rows]  # (the page network
+    assert len(twitter) >= 3  # is on Facebook, and these labels are matched on Twitter)
+    for row in twitter:
+        assert row["flagged"] and row["operation"] + row["amplifier"] >= 0.9 * row["labelled"]
+    assert (out / "tables" / "clusters-by-category.csv").stat().st_size > 50
     names = {r["id"]: r["name"] for r in read_csv(data / "pages.csv")}
     html = (out / "report.html").read_text(encoding="utf-8")
     for page in fake:
         assert names[page] in html
     assert html.count("data:image/png;base64,") == 3  # self-contained pictures
+    assert "Clusters by label" in html
     for table in ("clusters.csv", "pages.csv", "shared-page-admins.csv"):
         assert (out / "tables" / table).stat().st_size > 100
     assert (out / "report.md").read_text(encoding="utf-8").startswith("# hong-kong-2019")

@@ -83,4 +83,6 @@ def test_cli(tmp_path: Path) -> None:
     found = json.loads(done.stdout)
     assert found["window"] == 5 and found["window_estimate"]["quickest"] == 2
     bad = run_cli("detect", str(FIXTURE), "--window", "soon", env=env, check=False)
-    assert bad.returncode == 2 and "not a number of seconds or 'auto'" in bad.stderr
+    assert bad.returncode == 2 and "not a number of seconds, several (60,3600) or 'auto'" in (
+        " ".join(bad.stderr.split())
+    )

@@ -32,9 +32,10 @@ from loader.store import dataset_slug
     default="60",
     show_default=True,
     callback=lambda _ctx, _param, value: _window(value),
-    help="Seconds within which two accounts' actions on the same object count, or 'auto': "
-    "estimated from the data with CooRnet's method (the pace of the quickest-shared "
-    "objects), and said why.",
+    help="Seconds within which two accounts' actions on the same object count; several "
+    "(60,3600): edges at each, each recorded at its tightest, and clusters tested at each; "
+    "or 'auto': estimated from the data with CooRnet's method (the pace of the "
+    "quickest-shared objects), and said why.",
 )
 @click.option(
     "--min-weight",
@@ -210,6 +211,7 @@ def detect_cmd(
       cibgraph detect messages.csv --signals repost,url --edges-out edges.csv
       cibgraph detect data/china_082019/ --out triage/ --max-actors 500
       cibgraph detect shares.csv --signals url --min-weight 1 --min-participation 2
+      cibgraph detect data/ira/ --window 60,3600      # slow coordination too
       cibgraph detect messages.csv --keep-store --out triage/   # + triage/store/*.parquet
     """
     params = DetectParams(
@@ -303,19 +305,21 @@ def detect_cmd(
     )
 
 
-def _window(value: str | int) -> int | str:
+def _window(value: str | int) -> int | str | tuple[int, ...]:
     text = str(value).strip().lower()
     if text == "auto":
         return "auto"
     try:
-        number = int(text)
+        numbers = tuple(int(part) for part in text.split(","))
     except ValueError:
         raise click.BadParameter(
-            f"{value!r} is not a number of seconds or 'auto'", param_hint="--window"
+            f"{value!r} is not a number of seconds, several (60,3600) or 'auto'",
+            param_hint="--window",
         ) from None
-    if number < 0:
+    if min(numbers) < 0:
         raise click.BadParameter("must be at least 0 (or 'auto')", param_hint="--window")
-    return number
+    windows = tuple(sorted(set(numbers)))
+    return windows[0] if len(windows) == 1 else windows
 
 
 def _max_actors(value: str) -> int | None:

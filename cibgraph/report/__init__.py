@@ -34,6 +34,9 @@ def write(report: dict[str, Any], figures: dict[str, tuple[str, bytes]], out: Pa
         (tables / "clusters.csv").write_text(to_csv(rows), encoding="utf-8")
     if report.get("pages"):
         (tables / "pages.csv").write_text(to_csv(report["pages"]), encoding="utf-8")
+    if report.get("categories"):
+        rows = report["categories"]["clusters"]
+        (tables / "clusters-by-category.csv").write_text(to_csv(rows), encoding="utf-8")
     for name, (_, png) in figures.items():
         (out / f"{name}.png").write_bytes(png)
     report["figure_files"] = {name: f"{name}.png" for name in figures}
@@ -57,6 +60,10 @@ def render_html(report: dict[str, Any], figures: dict[str, tuple[str, bytes]]) -
         section["rows"] = [
             {k: cell(v) for k, v in row.items()} for row in section["rows"][:HTML_ROWS]
         ]
+    if view.get("categories"):
+        view["categories"]["columns"] = columns(view["categories"]["clusters"])
+        view["categories"]["truncated"] = len(view["categories"]["clusters"]) > HTML_ROWS
+        view["categories"]["clusters"] = view["categories"]["clusters"][:HTML_ROWS]
     view["figures"] = [
         {"title": title, "data": base64.b64encode(png).decode("ascii")}
         for title, png in figures.values()
@@ -109,6 +116,17 @@ def markdown(report: dict[str, Any]) -> str:
                     }
                 ]
             ),
+        ]
+    if report.get("categories"):
+        cat = report["categories"]
+        lines += [
+            f"## Clusters by {cat['label_column']}",
+            "",
+            f"{cat['covered']} of {cat['matched']} labelled accounts in a cluster "
+            f"(of the {cat['active']} that posted: {cat['active_coverage']:.0%}); "
+            f"NMI {cat['nmi']}, ARI {cat['ari']}, purity {cat['purity']}.",
+            "",
+            to_markdown(cat["clusters"][:HTML_ROWS]),
         ]
     for section in report["sections"]:
         lines += [
