@@ -285,7 +285,7 @@ def read_jsonl(path: Path, *, skip: int = 0) -> Iterator[Record | Reject]:
             except (RecursionError, ValueError) as exc:
                 yield Reject(name, number, "", f"unreadable JSON: {str(exc)[:80]}", raw)
                 continue
-            yield _json_record(name, number, obj, raw)
+            yield _json_record(name, number, obj, raw, source=line)
 
 
 def _no_constant(token: str) -> None:
@@ -330,6 +330,38 @@ def _bad_json_value(obj: object, key: str = "", depth: int = 0) -> tuple[str, st
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+#: In JSON text: the escapes that decode to a NUL or a lone surrogate (a high one not
+#: followed by a low one, a low one not after a high one).
+_RISKY_ESCAPE = re.compile(
+    r"\\u0000"
+    r"|\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])"
+    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
+_INT64 = range(-(2**63), 2**63)
+
+
+def _plain_json(source: str, obj: object) -> bool:
+    """True when ``obj``, decoded from the JSON text ``source``, holds nothing
+    :func:`_bad_json_value` refuses: its strings can hold a NUL or a lone surrogate only
+    through an escape in the text, so they are read there at C speed, and the walk over
+    the containers checks only nesting and integers. False sends the record through the
+    full walk, which names the field."""
+    if "\\u" in source and _RISKY_ESCAPE.search(source):
+        return False
+    return _shallow(obj, 0)
+
+
+def _shallow(obj: object, depth: int) -> bool:
+    if depth >= MAX_JSON_DEPTH:  # its items (keys included) would be nested too deep
+        return not obj
+    for value in obj.values() if type(obj) is dict else obj:  # type: ignore[attr-defined]
+        kind = type(value)
+        if kind is dict or kind is list:
+            if not _shallow(value, depth + 1):
+                return False
+        elif kind is int and value not in _INT64:
+            return False
+    return True
 
 
 def first_jsonl_keys(path: Path) -> list[str]:
@@ -350,13 +382,20 @@ _MESSAGES = re.compile(r'"messages"\s*:\s*\[')
 
 
 def _json_record(
-    name: str, number: int, obj: object, raw: str, extra: dict[str, object] | None = None
+    name: str,
+    number: int,
+    obj: object,
+    raw: str,
+    extra: dict[str, object] | None = None,
+    *,
+    source: str,
 ) -> Record | Reject:
-    """A decoded JSON value as a record (with ``extra`` keys added), or the reason it cannot
-    be one: not an object, a value no record can hold, or a field that is too long."""
+    """A decoded JSON value (decoded from the text ``source``) as a record (with ``extra``
+    keys added), or the reason it cannot be one: not an object, a value no record can
+    hold, or a field that is too long."""
     if not isinstance(obj, dict):
         return Reject(name, number, "", "expected a JSON object", raw)
-    problem = _bad_json_value(obj)
+    problem = None if _plain_json(source, obj) else _bad_json_value(obj)
     if problem:
         return Reject(name, number, problem[0], problem[1], raw)
     too_long = next(
@@ -413,7 +452,7 @@ def read_json_messages(path: Path, *, skip: int = 0) -> Iterator[Record | Reject
             return  # nothing after it can be trusted to start a message
         line += text.count("\n", position, end)
         raw = _printable(text[position : min(end, position + 500)])
-        position = end
+        start, position = position, end
         index += 1
         if index <= skip:
             continue
@@ -422,7 +461,9 @@ def read_json_messages(path: Path, *, skip: int = 0) -> Iterator[Record | Reject
                 name, start_line, "", f"{constants[0]} is not a number a record can hold", raw
             )
             continue
-        yield _json_record(name, start_line, obj, raw, extra={"__chat": chat})
+        yield _json_record(
+            name, start_line, obj, raw, extra={"__chat": chat}, source=text[start:end]
+        )
 
 
 def first_json_keys(path: Path) -> list[str]:

@@ -309,6 +309,13 @@ def _paths(value: object, prefix: tuple = ()) -> list[tuple]:
     return found
 
 
+def _nest(pair: tuple[int, object]) -> object:
+    depth, value = pair
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
 _JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
@@ -385,3 +392,44 @@ def test_fuzz_telegram_any_value_anywhere(data: st.DataObject, position: int) ->
         assert report.files[0].format == "telegram"
         assert report.loaded + report.rejected == report.files[0].records == len(messages)
         assert report.rejected <= 1 and report.loaded >= len(goods)
+
+
+def _nest(pair: tuple[int, object]) -> object:
+    depth, value = pair
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+_JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.sampled_from([2**63 - 1, 2**63, -(2**63), -(2**63) - 1, 10**18, 10**19])
+    | st.text(st.characters(codec=None, exclude_categories=()))
+    | st.integers(min_value=12, max_value=20).map(lambda n: "[" * n),  # brackets in a text
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(st.text(max_size=3), inner)
+    | st.tuples(st.integers(min_value=12, max_value=20), inner).map(_nest),
+    max_leaves=40,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=_JSON_VALUES, ascii_only=st.booleans(), spaced=st.booleans())
+def test_the_json_text_precheck_never_passes_a_value_the_walk_refuses(
+    value: object, ascii_only: bool, spaced: bool
+) -> None:
+    """The check on the text (which lets a record skip the walk over its values) says
+    "plain" only for texts whose decoded values all pass the walk, however written."""
+    from loader.reader import _bad_json_value, _plain_json
+
+    try:
+        text = json.dumps(
+            {"k": value}, ensure_ascii=ascii_only, separators=(", ", ": ") if spaced else None
+        )
+    except (ValueError, UnicodeEncodeError):
+        return
+    decoded = json.loads(text)
+    if _plain_json(text, decoded):
+        assert _bad_json_value(decoded) is None, text

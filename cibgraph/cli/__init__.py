@@ -26,7 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "load": ("cibgraph.cli.load", "load_cmd"),
     "demo": ("cibgraph.cli.demo", "demo"),
     "detect": ("cibgraph.cli.detect", "detect_cmd"),
-    "evaluate": ("cibgraph.cli.detect", "evaluate_cmd"),
+    "evaluate": ("cibgraph.cli.evaluate", "evaluate_cmd"),
     "export": ("cibgraph.cli.export", "export_cmd"),
     "investigate": ("cibgraph.cli.investigate", "investigate"),
 }

@@ -4,12 +4,13 @@
 // tags: [detection, clusters]
 // mode: read
 // description: >
-//   The clusters of the newest detection run (or $run_id) whose score passed the flag
-//   threshold, highest score first, with size, the explanation detection wrote, and up to
-//   ten members. Set $include_unflagged to true to see every cluster of the run.
+//   The clusters of the newest detection run (or $run_id) that detection flagged
+//   (coordinated beyond chance), highest score first, with size, the explanation detection
+//   wrote, and up to ten members. Set $include_unflagged to true to see every cluster of
+//   the run.
 // parameters:
 //   run_id: {type: string, description: detection run id (default - the newest run)}
-//   include_unflagged: {type: bool, default: false, description: list clusters below the threshold too}
+//   include_unflagged: {type: bool, default: false, description: list the clusters not flagged too}
 // ---
 // Neo4j Browser: set the parameters, then run the statement.
 // :params {run_id: null, include_unflagged: false}
