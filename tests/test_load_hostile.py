@@ -408,9 +408,11 @@ _JSON_VALUES = st.recursive(
     | st.sampled_from([2**63 - 1, 2**63, -(2**63), -(2**63) - 1, 10**18, 10**19])
     | st.text(st.characters(codec=None, exclude_categories=()))
     | st.integers(min_value=12, max_value=20).map(lambda n: "[" * n),  # brackets in a text
-    lambda inner: st.lists(inner, max_size=3)
-    | st.dictionaries(st.text(max_size=3), inner)
-    | st.tuples(st.integers(min_value=12, max_value=20), inner).map(_nest),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.text(max_size=3), inner)
+        | st.tuples(st.integers(min_value=12, max_value=20), inner).map(_nest)
+    ),
     max_leaves=40,
 )
 
