@@ -19,7 +19,7 @@ import csv
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -31,18 +31,12 @@ from cibgraph.settings import DEFAULT_BATCH_SIZE, Settings
 from loader import columnar
 from loader.bulk import BulkWriter
 from loader.formats import DATA_DOCUMENTS, DATA_SUFFIXES, Context, FormatSpec, UnknownFormat, detect
-from loader.formats.common import RowError, is_platform_name
+from loader.formats.common import is_platform_name
 from loader.formats.ira import AUTHORS
 from loader.formats.native import kind_of_jsonl
-from loader.reader import (
-    Record,
-    not_text,
-    read_csv,
-    read_header,
-    read_json_messages,
-    read_jsonl,
-)
-from loader.records import Reject, Row
+from loader.parse import PartResult, parse_in_parts, parsed_rows, records_of, splittable
+from loader.reader import not_text, read_header
+from loader.records import Reject
 from loader.store import (
     StoreWriter,
     clear,
@@ -209,43 +203,6 @@ class _Quarantine:
             self.first.append(str(reject))
 
 
-def _parsed(
-    records: Iterator[Record | Reject],
-    spec: FormatSpec,
-    ctx: Context,
-    report: FileReport | None = None,
-    fill: tuple[str, ...] = (),
-) -> Iterator[tuple[Row | Reject, int]]:
-    """(row or reject, records consumed so far). The known columns ``fill`` (those the
-    file lacks) reach the parser as None; fields the parser dropped are counted in
-    ``report``."""
-    for count, item in enumerate(records, start=1):
-        if isinstance(item, Reject):
-            yield item, count
-            continue
-        fields = item.fields
-        for name in fill:
-            fields[name] = None
-        ctx.dropped.clear()
-        try:
-            row = spec.parse(fields, ctx)
-            if ctx.dropped and report is not None:
-                for fld, reason in ctx.dropped:
-                    report.drop(item.line, fld, reason)
-            yield row, count
-        except RowError as exc:
-            yield Reject(ctx.file, item.line, exc.field, exc.reason, item.raw), count
-        except Exception as exc:  # hostile input: one row never stops a load
-            reason = f"unreadable record ({type(exc).__name__}: {exc})"[:300]
-            yield Reject(ctx.file, item.line, "", reason, item.raw), count
-
-
-def _records(path: Path, spec: FormatSpec, skip: int = 0) -> Iterator[Record | Reject]:
-    if spec.json_document:
-        return read_json_messages(path, skip=skip)
-    return read_jsonl(path, skip=skip) if spec.jsonl else read_csv(path, skip=skip)
-
-
 def load(
     paths: list[str | Path] | str | Path,
     *,
@@ -376,7 +333,7 @@ def _load_file(
     fill = tuple(report.missing_columns)
     if strict:
         check = Context(**{**ctx.__dict__, "dropped": []})
-        for item, _ in _parsed(_records(path, spec), spec, check, fill=fill):
+        for item, _ in parsed_rows(records_of(path, spec), spec, check, fill=fill):
             if isinstance(item, Reject):
                 raise LoadError(f"--strict: {item}; nothing from {path} was written")
     if store_only and store is not None and spec.name in columnar.FORMATS and not strict:
@@ -384,6 +341,30 @@ def _load_file(
         if found is not None:  # every record was clean: no row parser needed
             report.records = report.loaded = found
             return
+    if graph is None and bulk is None and not complete and splittable(path, spec):
+        # nothing to checkpoint: the parts are parsed on every core
+        def on_part(part: PartResult) -> None:
+            report.records += part.records
+            report.loaded += part.loaded
+            report.rejected += len(part.rejects)
+            for reject in part.rejects:
+                quarantine.add(reject)
+            for line, fld, reason in part.drops:
+                report.drop(line, fld, reason)
+            if progress is not None and part.records:
+                progress(str(path), part.records)
+
+        parse_in_parts(
+            path,
+            spec,
+            ctx,
+            fill=fill,
+            batch_size=batch_size,
+            store=store if store_only else None,
+            part_prefix=f"{key[:16]}-p",
+            on_part=on_part,
+        )
+        return
     if complete:  # IRA authors.csv: parse again for the author map, write nothing
         graph = None
     report.resumed_from = done
@@ -410,7 +391,7 @@ def _load_file(
         batch = Batch()
         batch_start = consumed
 
-    for item, count in _parsed(_records(path, spec, skip=done), spec, ctx, report, fill):
+    for item, count in parsed_rows(records_of(path, spec, skip=done), spec, ctx, report.drop, fill):
         consumed = done + count
         report.records += 1
         pending_progress += 1

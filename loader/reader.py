@@ -8,6 +8,7 @@ broken JSON. Good records stream on in bounded memory.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -29,6 +30,27 @@ class Record:
     line: int
     fields: dict[str, Any]
     raw: str
+
+
+@dataclass
+class Span:
+    """Bytes ``start`` to ``end`` of a file, beginning at a record's first line, physical
+    line ``line`` (see :mod:`loader.parse`). ``cut`` is set when the span ended inside a
+    record: it did not end where a record does."""
+
+    start: int
+    end: int
+    line: int
+    cut: bool = False
+
+    def text(self, path: Path, encoding: str, newline: str | None = "") -> io.StringIO:
+        """The span's lines, as ``open(path, encoding=encoding, newline=newline)`` reads
+        them."""
+        with open(path, "rb") as f:
+            f.seek(self.start)
+            data = f.read(self.end - self.start)
+        codec = encoding if self.start == 0 else "utf-8"
+        return io.StringIO(data.decode(codec, errors="surrogateescape"), newline=newline)
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -65,13 +87,14 @@ class _Lines:
     it: fields quoted with ``"``, quotes doubled inside them), so nothing inside the
     runaway field is ever read as a row; ``csv`` then starts afresh on the next line."""
 
-    def __init__(self, handle: Any, delimiter: str) -> None:
+    def __init__(self, handle: Any, delimiter: str, number: int = 0) -> None:
         self.handle = handle
         self.delimiter = delimiter
-        self.number = 0  # physical lines handed out or skipped so far
-        self.first = 1  # first physical line of the record being read
+        self.number = number  # physical lines handed out or skipped so far
+        self.first = number + 1  # first physical line of the record being read
         self.count = 0
         self.chars = 0
+        self.cut = False  # the lines ran out inside a record
 
     def start_record(self) -> None:
         self.first, self.count, self.chars = self.number + 1, 0, 0
@@ -80,7 +103,12 @@ class _Lines:
         return self
 
     def __next__(self) -> str:
-        line = next(self.handle)
+        try:
+            line = next(self.handle)
+        except StopIteration:
+            if self.count > 0:  # asked for more of a record: it goes on past these lines
+                self.cut = True
+            raise
         self.number += 1
         self.count += 1
         self.chars += len(line)
@@ -118,6 +146,7 @@ class _Lines:
                 return
             nxt = next(self.handle, None)
             if nxt is None:
+                self.cut = True
                 return
             self.number += 1
             line = nxt
@@ -161,24 +190,35 @@ def read_header(path: Path) -> tuple[list[str], str]:
     return [h.strip() for h in fields], delimiter
 
 
-def read_csv(path: Path, *, skip: int = 0) -> Iterator[Record | Reject]:
+def read_csv(path: Path, *, skip: int = 0, span: Span | None = None) -> Iterator[Record | Reject]:
     """Records of a CSV file with a header row; ``skip`` data records are passed over
-    without checks (resuming after a checkpoint)."""
+    without checks (resuming after a checkpoint). With ``span``, only the records of that
+    part of the file (the header is read from the file's first line)."""
     header, delimiter = read_header(path)
     width = len(header)
     name = str(path)
-    with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as f:
-        lines = _Lines(f, delimiter)
+    with (
+        open(path, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        if span is None
+        else span.text(path, "utf-8-sig")
+    ) as f:
+        lines = _Lines(f, delimiter, 0 if span is None else span.line - 1)
         reader = csv.reader(lines, delimiter=delimiter)
-        next(reader, None)
+        if span is None or span.start == 0:
+            next(reader, None)
         index = 0
         while True:
             lines.start_record()
             try:
                 values = next(reader)
             except StopIteration:
+                if span is not None:
+                    span.cut = lines.cut
                 return
             except _Runaway as runaway:
+                if span is not None and lines.cut:
+                    span.cut = True
+                    return
                 index += 1
                 if index > skip:
                     yield Reject(
@@ -257,12 +297,17 @@ def _printable(raw: str) -> str:
     return raw.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def read_jsonl(path: Path, *, skip: int = 0) -> Iterator[Record | Reject]:
-    """One JSON object per line; blank lines ignored."""
+def read_jsonl(path: Path, *, skip: int = 0, span: Span | None = None) -> Iterator[Record | Reject]:
+    """One JSON object per line; blank lines ignored. With ``span``, the lines of that
+    part of the file."""
     name = str(path)
     index = 0
-    with open(path, encoding="utf-8-sig", errors="surrogateescape") as f:
-        for number, line in enumerate(f, start=1):
+    with (
+        open(path, encoding="utf-8-sig", errors="surrogateescape")
+        if span is None
+        else span.text(path, "utf-8-sig", newline=None)
+    ) as f:
+        for number, line in enumerate(f, start=1 if span is None else span.line):
             if not line.strip():
                 continue
             index += 1

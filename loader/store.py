@@ -27,7 +27,7 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -175,10 +175,12 @@ class StoreWriter:
         accounts: Iterable[Props] = (),
         pages: Iterable[Props] = (),
         admins: Iterable[tuple[str, str]] = (),
+        seq: int | None = None,
     ) -> int:
         """Write one batch as part ``part`` of each table it has rows for (replacing a
-        part of that name). Returns the number of actions written."""
-        seq = time.time_ns()
+        part of that name). Returns the number of actions written. ``seq`` orders its rows
+        against other parts' (default: now)."""
+        seq = time.time_ns() if seq is None else seq
         rows = {
             "actions": [a for p, links in posts if (a := action_row(p, links, seq))],
             "accounts": [account_row(a, seq) for a in accounts],
@@ -194,7 +196,7 @@ class StoreWriter:
         self.note_dataset()
         return len(rows["actions"])
 
-    def write_batch(self, part: str, batch: Any) -> int:
+    def write_batch(self, part: str, batch: Any, seq: int | None = None) -> int:
         """Write a loader batch (:class:`loader.writer.Batch`) as part ``part``."""
         return self.write(
             part,
@@ -202,7 +204,19 @@ class StoreWriter:
             accounts=batch.accounts.values(),
             pages=batch.pages.values(),
             admins=batch.admins,
+            seq=seq,
         )
+
+    def drop_parts(self, prefix: str, which: Callable[[str], bool]) -> None:
+        """Delete this dataset's parts named ``prefix...`` for which ``which(name)``, and
+        what a writer stopped midway left of them."""
+        for table in TABLES:
+            folder = self.root / table / f"dataset={self.slug}"
+            for path in folder.glob(f"{prefix}*.parquet"):
+                if which(path.stem):
+                    path.unlink(missing_ok=True)
+            for path in folder.glob(f".{prefix}*.tmp"):
+                path.unlink(missing_ok=True)
 
     def note_dataset(self) -> None:
         manifest = read_manifest(self.root)

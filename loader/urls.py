@@ -8,6 +8,7 @@ slash dropped from non-root paths. The domain is the host without a leading ``ww
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -17,6 +18,7 @@ TRACKING_PARAMS = frozenset(
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+@functools.lru_cache(maxsize=1 << 16)  # links repeat (that is what co-link detection is about)
 def normalise_url(raw: str) -> str | None:
     """The normalised form of ``raw``, or None if it is not an http(s) URL."""
     text = raw.strip()

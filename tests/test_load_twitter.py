@@ -2,14 +2,15 @@
 
 import csv
 import datetime as dt
+import io
 import json
 from pathlib import Path
 
 import pytest
-from loader_helpers import counts, load_fixture, one, pairs
+from loader_helpers import FIXTURES, counts, load_fixture, one, pairs
 
 from cibgraph.graph import Graph
-from loader.load import LoadError
+from loader.load import LoadError, load
 
 HASH = "vMm2zemFOF7kmXoDyX24Bo+TorqhNutpZlATYyxsE="
 
@@ -185,3 +186,26 @@ def test_a_30_column_release_with_float_references(graph: Graph, tmp_path: Path)
 def test_strict_rejects_a_damaged_optional_field(graph: Graph, tmp_path: Path) -> None:
     with pytest.raises(LoadError, match=r":3: field 'in_reply_to_tweetid'"):
         load_fixture(graph, "twitter-2021", tmp_path, strict=True)
+
+
+def test_an_authors_damaged_field_is_counted_on_every_tweet(tmp_path: Path) -> None:
+    """Tweets repeat their author's columns and the author is parsed once; a damaged
+    field of it is still a drop on every tweet that carries it, and --strict still stops
+    at the first."""
+    source = FIXTURES / "twitter-2021" / "uyghur_2021_tweets_csv_hashed.csv"
+    rows = list(csv.DictReader(io.StringIO(source.read_text(encoding="utf-8"))))
+    for row in rows:
+        row["follower_count"] = "many"
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows + rows)  # every author at least twice
+    path = tmp_path / "tweets.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    report = load([path], dry_run=True, report_dir=tmp_path / "r")
+    assert report.rejected == 0
+    drop = report.files[0].dropped["follower_count"]
+    assert drop["count"] == 2 * len(rows)
+    assert drop["examples"] == [f"line {n}: 'many' is not a number" for n in (2, 3, 4)]
+    with pytest.raises(LoadError, match=r"tweets.csv:2: field 'follower_count'"):
+        load([path], strict=True, dry_run=True, report_dir=tmp_path / "s")

@@ -24,6 +24,26 @@ class Context:
     #: without it and the drop is counted (see :meth:`optional`).
     strict: bool = False
     dropped: list[tuple[str, str]] = field(default_factory=list)  # this row's (field, reason)
+    _memo: dict[Any, tuple[Any, list[tuple[str, str]]]] = field(default_factory=dict, repr=False)
+
+    #: Entries :meth:`memo` keeps before it starts afresh.
+    MEMO_SIZE = 50_000
+
+    def memo(self, key: Any, build: Callable[[], T]) -> T:
+        """``build()``, remembered by ``key`` (the raw fields it reads): a record that
+        repeats its author's columns (every tweet of an archive does) reuses the author
+        parsed before, with the same dropped fields noted again. The value is shared, so
+        it must not be changed; an error is never remembered."""
+        hit = self._memo.get(key)
+        if hit is None:
+            mark = len(self.dropped)
+            value = build()
+            if len(self._memo) >= self.MEMO_SIZE:
+                self._memo.clear()
+            hit = self._memo[key] = (value, self.dropped[mark:])
+        elif hit[1]:
+            self.dropped.extend(hit[1])
+        return hit[0]  # type: ignore[no-any-return]
 
     def optional(self, parse: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
         """``parse(*args)`` for a field a record can exist without: when it raises
@@ -67,6 +87,10 @@ class FormatSpec:
     matches: Callable[[list[str]], bool] | None = None
     jsonl: bool = False  # records come from JSON lines instead of CSV
     json_document: bool = False  # records are the "messages" of one JSON document
+    #: A record's parse reads what rows before it left in ``Context.extra`` (a post written
+    #: once per link) or leaves something there for later files (IRA authors): the file
+    #: is read in one process, never in parts (see loader.parse).
+    stateful: bool = False
     #: Files load in this order within one call: 0 entities (users, authors, pages),
     #: 1 posts, 2 relations and labels, so references resolve to full nodes.
     order: int = 1

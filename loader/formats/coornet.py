@@ -173,4 +173,5 @@ FORMAT = FormatSpec(
     also=ALSO,
     required=(("platformId", "id"), ("account.platformId", "account.url"), "date", "expanded"),
     parse=parse,
+    stateful=True,
 )

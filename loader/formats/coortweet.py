@@ -62,4 +62,5 @@ FORMAT = FormatSpec(
     also=ALSO,
     required=COLUMNS,
     parse=parse,
+    stateful=True,
 )

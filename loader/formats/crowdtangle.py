@@ -123,6 +123,63 @@ def parse(rec: dict[str, Any], ctx: Context) -> Row:
     created = created_at(rec[created_field], created_field)
     if created is None:
         raise RowError(created_field, "required date is empty")
+    entity = ctx.memo(
+        (entity_id, *map(rec.get, _ENTITY_COLUMNS)),
+        lambda: _entity(rec, ctx, entity_id, name_field, is_group),
+    )
+    message = rec.get("Message") or None
+    post_url = text(rec.get("URL"))
+    pid = post_id(post_url, entity_id, created)
+    post = drop_none(
+        {
+            "uid": uid(PLATFORM, pid),
+            "platform": PLATFORM,
+            "id": pid,
+            "text": message,
+            "created_at": created,
+            "ts": epoch(created),
+            "type": text(rec.get("Type")),
+            "url": post_url,
+            "like_count": ctx.optional(locale_count, rec.get("Likes"), "Likes"),
+            "share_count": ctx.optional(locale_count, rec.get("Shares"), "Shares"),
+            "reply_count": ctx.optional(locale_count, rec.get("Comments"), "Comments"),
+            "interactions": ctx.optional(
+                locale_count, _weighted(rec, "Total Interactions", ctx), "Total Interactions"
+            ),
+            "overperforming": ctx.optional(_score, _weighted(rec, "Overperforming Score", ctx)),
+        }
+    )
+    link = normalise_url(rec.get("Final Link") or "") or normalise_url(rec.get("Link") or "")
+    links = PostLinks(
+        posted_in=entity["uid"],
+        posted_in_kind="Group" if is_group else "Page",
+        hashtags=hashtags_in(message),
+        urls=[link] if link else [],
+    )
+    return Row(
+        groups=[entity] if is_group else [],
+        pages=[] if is_group else [entity],
+        posts=[(post, links)],
+    )
+
+
+#: The columns a page or group is read from, on every post.
+_ENTITY_COLUMNS = (
+    "Page Name",
+    "Group Name",
+    "User Name",
+    "Page Category",
+    "Page Admin Top Country",
+    "Page Description",
+    "Page Created",
+    "Followers at Posting",
+    "Likes at Posting",
+)
+
+
+def _entity(
+    rec: dict[str, Any], ctx: Context, entity_id: str, name_field: str, is_group: bool
+) -> dict[str, Any]:
     name = text(rec[name_field])
     category = text(rec.get("Page Category"))
     entity = drop_none(
@@ -144,48 +201,20 @@ def parse(rec: dict[str, Any], ctx: Context) -> Row:
     )
     if not is_group:
         entity["news_like"] = is_news_like(category, name)
-    message = rec.get("Message") or None
-    post_url = text(rec.get("URL"))
-    pid = post_id(post_url, entity_id, created)
-    post = drop_none(
-        {
-            "uid": uid(PLATFORM, pid),
-            "platform": PLATFORM,
-            "id": pid,
-            "text": message,
-            "created_at": created,
-            "ts": epoch(created),
-            "type": text(rec.get("Type")),
-            "url": post_url,
-            "like_count": ctx.optional(locale_count, rec.get("Likes"), "Likes"),
-            "share_count": ctx.optional(locale_count, rec.get("Shares"), "Shares"),
-            "reply_count": ctx.optional(locale_count, rec.get("Comments"), "Comments"),
-            "interactions": ctx.optional(
-                locale_count, _weighted(rec, "Total Interactions"), "Total Interactions"
-            ),
-            "overperforming": ctx.optional(_score, _weighted(rec, "Overperforming Score")),
-        }
-    )
-    link = normalise_url(rec.get("Final Link") or "") or normalise_url(rec.get("Link") or "")
-    links = PostLinks(
-        posted_in=entity["uid"],
-        posted_in_kind="Group" if is_group else "Page",
-        hashtags=hashtags_in(message),
-        urls=[link] if link else [],
-    )
-    return Row(
-        groups=[entity] if is_group else [],
-        pages=[] if is_group else [entity],
-        posts=[(post, links)],
-    )
+    return entity
 
 
-def _weighted(rec: dict[str, Any], name: str) -> str | None:
+def _weighted(rec: dict[str, Any], name: str, ctx: Context) -> str | None:
     """``name``'s value, also when the export wrote its weights into the column name
-    (``Overperforming Score (weighted  —  Likes 1x Shares 1x ...)``)."""
+    (``Overperforming Score (weighted  —  Likes 1x Shares 1x ...)``); which column that
+    is, is found once per file (every record of a file has its header)."""
     if rec.get(name) is not None:
         return rec[name]
-    return next((v for k, v in rec.items() if k.startswith(name + " (")), None)
+    column = ctx.memo(
+        ("weighted column", name),
+        lambda: next((k for k in rec if k.startswith(name + " (")), None),
+    )
+    return None if column is None else rec.get(column)
 
 
 def _score(value: str | None) -> float | None:

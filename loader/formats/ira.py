@@ -270,6 +270,7 @@ AUTHORS = FormatSpec(
     columns=AUTHORS_COLUMNS,
     required=("author_id", "external_author_id"),
     parse=parse_author,
+    stateful=True,
     order=0,
 )
 AUTHOR_TWEETS = FormatSpec(

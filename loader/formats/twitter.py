@@ -70,7 +70,27 @@ TWEET_COLUMNS = (
 )
 
 
+#: The columns an account is read from (in the users file and on every tweet).
+ACCOUNT_COLUMNS = (
+    "userid",
+    "user_screen_name",
+    "user_display_name",
+    "user_reported_location",
+    "user_profile_description",
+    "user_profile_url",
+    "follower_count",
+    "following_count",
+    "account_creation_date",
+    "account_language",
+)
+
+
 def account(rec: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    """The account of a users-file row or of a tweet's author (shared: do not change it)."""
+    return ctx.memo(tuple(map(rec.__getitem__, ACCOUNT_COLUMNS)), lambda: _account(rec, ctx))
+
+
+def _account(rec: dict[str, Any], ctx: Context) -> dict[str, Any]:
     user_id = clean_id(rec["userid"], "userid")
     assert user_id is not None
     handle = text(rec["user_screen_name"])
