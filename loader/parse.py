@@ -8,9 +8,12 @@ checkpoints count them.
 
 A file is cut into parts (:class:`~loader.reader.Span`) of about :data:`PART_BYTES` at
 record boundaries: for JSON lines, any line end; for CSV, a line end with an even number
-of quote characters before it (a quoted field never holds one then). A part must end
+of quote characters before it (a quoted field never holds one then); for a Telegram export
+(one JSON document), the line end before a message as Telegram Desktop indents them, each
+part reading the chat's keys from the file's start. A part must end
 where its last record ends; a reader that runs out inside a record (a stray quote in an
-unquoted field breaks the count) marks its part cut, and everything from that part on is
+unquoted field breaks the count; an object inside a message is indented as messages are)
+marks its part cut, and everything from that part on is
 read again in one process, as if there were no parts. Each part's rows, rejects and
 dropped fields come back in file order, so the summary and ``rejects.csv`` are the same
 as a sequential read's; each part writes its own action-store parts, ordered by their
@@ -30,7 +33,14 @@ from typing import TYPE_CHECKING
 
 from loader.formats import Context, FormatSpec
 from loader.formats.common import RowError
-from loader.reader import Record, Span, read_csv, read_json_messages, read_jsonl
+from loader.reader import (
+    MAX_JSON_DOCUMENT_BYTES,
+    Record,
+    Span,
+    read_csv,
+    read_json_messages,
+    read_jsonl,
+)
 from loader.records import Reject, Row
 from loader.writer import Batch
 
@@ -80,7 +90,7 @@ def records_of(
     path: Path, spec: FormatSpec, skip: int = 0, span: Span | None = None
 ) -> Iterator[Record | Reject]:
     if spec.json_document:
-        return read_json_messages(path, skip=skip)
+        return read_json_messages(path, skip=skip, span=span)
     if spec.jsonl:
         return read_jsonl(path, skip=skip, span=span)
     return read_csv(path, skip=skip, span=span)
@@ -97,14 +107,20 @@ def workers() -> int:
 
 def splittable(path: Path, spec: FormatSpec) -> bool:
     """Whether ``path`` is parsed in parts: more than one core, a layout whose records
-    parse on their own (not one JSON document, nor rows that continue the row before),
-    and at least two parts' worth of bytes."""
-    return (
-        workers() > 1
-        and not spec.json_document
-        and not spec.stateful
-        and path.stat().st_size >= 2 * PART_BYTES
-    )
+    parse on their own (not rows that continue the row before), and at least two parts'
+    worth of bytes; a JSON document must be valid UTF-8 and not too large (else one
+    process reads it, to reject it whole)."""
+    size = path.stat().st_size
+    if workers() < 2 or spec.stateful or size < 2 * PART_BYTES:
+        return False
+    if spec.json_document:
+        if size > MAX_JSON_DOCUMENT_BYTES:
+            return False
+        try:
+            path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+    return True
 
 
 def _lines_in(data: bytes) -> int:
@@ -126,6 +142,13 @@ def spans(path: Path, spec: FormatSpec, part_bytes: int | None = None) -> list[S
             if not spec.jsonl:
                 odd ^= bool(data[start:target].count(b'"') & 1)
             at = target
+            if spec.json_document:  # before a message: Telegram Desktop indents them by 2
+                found = data.find(b"\n  {", target, target + MAX_BOUNDARY_SEARCH)
+                if found < 0:
+                    break
+                line_at.append(line_at[-1] + _lines_in(data[start:found]))
+                cuts.append(found)
+                continue
             while True:
                 end = data.find(b"\n", at)
                 if end < 0 or end - target > MAX_BOUNDARY_SEARCH:

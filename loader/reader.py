@@ -451,27 +451,39 @@ def _json_record(
     return Record(number, {**obj, **extra} if extra else obj, raw)
 
 
-def read_json_messages(path: Path, *, skip: int = 0) -> Iterator[Record | Reject]:
+def read_json_messages(
+    path: Path, *, skip: int = 0, span: Span | None = None
+) -> Iterator[Record | Reject]:
     """The ``messages`` of a JSON document (a Telegram Desktop export), one record each
     with the line it starts on; the document's other top-level keys ride along on every
     record under ``"__chat"``. A message that is not a JSON object is rejected; a document
-    with no ``messages`` list yields one reject."""
+    with no ``messages`` list yields one reject. With ``span`` (a file that is valid
+    UTF-8, cut before a message: see :mod:`loader.parse`), the messages of that part; a
+    part that does not end where a message does is marked cut."""
     name = str(path)
-    if path.stat().st_size > MAX_JSON_DOCUMENT_BYTES:
+    size = path.stat().st_size
+    if size > MAX_JSON_DOCUMENT_BYTES:
         yield Reject(name, 1, "", f"larger than {MAX_JSON_DOCUMENT_BYTES:,} bytes")
         return
-    text = path.read_text(encoding="utf-8-sig", errors="surrogateescape")
+    if span is None:
+        text = path.read_text(encoding="utf-8-sig", errors="surrogateescape")
+    else:
+        text = span.text(path, "utf-8-sig", newline=None).read()
     if _BAD_TEXT.search(text):
         yield Reject(name, 1, "", "contains bytes that are not valid UTF-8")
         return
-    found = _MESSAGES.search(text)
+    head = text
+    if span is not None and span.start > 0:  # the chat's keys are at the file's start
+        with open(path, "rb") as f:
+            head = f.read(1 << 20).decode("utf-8-sig", errors="replace")
+    found = _MESSAGES.search(head)
     if found is None:
         yield Reject(name, 1, "messages", 'no "messages" list: not a chat export')
         return
     chat: dict[str, object] = {}
     try:  # the chat's own keys come before its messages (name, type, id)
-        head = json.loads(text[: found.start()].rstrip().rstrip(",") + "}")
-        chat = head if isinstance(head, dict) else {}
+        keys = json.loads(head[: found.start()].rstrip().rstrip(",") + "}")
+        chat = keys if isinstance(keys, dict) else {}
     except (json.JSONDecodeError, RecursionError):
         chat = {}
     constants: list[str] = []  # NaN / Infinity met in the message being decoded
@@ -480,19 +492,29 @@ def read_json_messages(path: Path, *, skip: int = 0) -> Iterator[Record | Reject
         constants.append(token)
 
     decoder = json.JSONDecoder(parse_constant=constant)
-    position, line, index = found.end(), text.count("\n", 0, found.end()) + 1, 0
+    if span is not None and span.start > 0:
+        position, line = 0, span.line
+    else:
+        position, line = found.end(), text.count("\n", 0, found.end()) + 1
+    last = span is None or span.end >= size
+    index = 0
     while True:
         while position < len(text) and text[position] in " \t\r\n,":
             if text[position] == "\n":
                 line += 1
             position += 1
         if position >= len(text) or text[position] == "]":
+            if span is not None and not last and position < len(text):
+                span.cut = True  # the list ended inside a part: not a message boundary
             return
         start_line = line
         constants.clear()
         try:
             obj, end = decoder.raw_decode(text, position)
         except (json.JSONDecodeError, RecursionError, ValueError) as exc:
+            if not last:  # a message cut by the part's end, or a real error: read again
+                span.cut = True  # type: ignore[union-attr]
+                return
             yield Reject(name, start_line, "", f"unreadable JSON: {str(exc)[:80]}")
             return  # nothing after it can be trusted to start a message
         line += text.count("\n", position, end)

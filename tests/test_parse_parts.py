@@ -184,3 +184,38 @@ def test_a_part_starts_on_the_line_a_record_starts(tmp_path: Path) -> None:
         assert first.line in whole
         assert not span.cut
     assert sum(1 for s in parts for _ in read_csv(path, span=s)) == len(whole)
+
+
+def _telegram(path: Path, count: int, *, nested_at_message_indent: bool = False) -> Path:
+    doc = json.loads((FIXTURES / "telegram" / "result.json").read_text(encoding="utf-8"))
+    messages = doc["messages"]
+    doc["messages"] = []
+    for i in range(count):
+        message = {**messages[i % len(messages)], "id": i + 1}
+        if i % 29 == 11:
+            message["date_unixtime"] = "soon"  # rejected: no time
+        doc["messages"].append(message)
+    text = json.dumps(doc, ensure_ascii=False, indent=1)
+    if nested_at_message_indent:  # an object inside a message, where messages start
+        text = text.replace('\n   "text_entities": [\n    {', '\n   "text_entities": [\n  {', 40)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("nested", [False, True], ids=["as-exported", "nested-at-indent"])
+def test_a_telegram_export_in_parts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiny_parts: None, nested: bool
+) -> None:
+    path = _telegram(tmp_path / "result.json", 400, nested_at_message_indent=nested)
+    assert len(parse.spans(path, FORMATS["telegram"])) > 20
+    assert parse.splittable(path, FORMATS["telegram"])
+    seen = []
+    for workers in ("1", "2"):
+        monkeypatch.setenv("CIBGRAPH_PARSE_WORKERS", workers)
+        out, store = tmp_path / f"r{workers}", tmp_path / f"s{workers}"
+        load([path], report_dir=out, store_only=store)
+        seen.append((_summary(out), _rejects(out), _store(store)))
+    assert seen[0] == seen[1]
+    assert seen[0][0]["files"][0]["records"] == 400
+    assert "soon" in seen[0][1]
+    assert len(seen[0][2]["actions"]) > 200

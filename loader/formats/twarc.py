@@ -224,6 +224,29 @@ def _cells(rec: dict[str, Any], name: str, ctx: Context) -> list[Any]:
     return ctx.optional(_json_list, rec.get(name), name) or []
 
 
+#: The columns a twarc-csv row's author is read from (the same on every tweet of theirs).
+_AUTHOR_COLUMNS = tuple(
+    f"author.{key}"
+    for key in (
+        "id",
+        "username",
+        "name",
+        "description",
+        "location",
+        "created_at",
+        "public_metrics.followers_count",
+        "public_metrics.following_count",
+        "verified",
+    )
+)
+
+
+def _csv_author(rec: dict[str, Any], ctx: Context) -> Props:
+    author = _user(rec, ctx, prefix="author.")
+    author["verified"] = ctx.optional(boolean, rec.get("author.verified"), "author.verified")
+    return drop_none(author)
+
+
 def parse_csv(rec: dict[str, Any], ctx: Context) -> Row:
     """One twarc-csv row: the same tweet, its columns flattened with dots."""
     tweet: dict[str, Any] = {
@@ -251,9 +274,8 @@ def parse_csv(rec: dict[str, Any], ctx: Context) -> Row:
     post, links, stubs = _tweet(tweet, ctx)
     accounts = stubs
     if text(rec.get("author.id")):
-        author = _user(rec, ctx, prefix="author.")
-        author["verified"] = ctx.optional(boolean, rec.get("author.verified"), "author.verified")
-        accounts = [*stubs[1:], drop_none(author)]
+        author = ctx.memo(tuple(map(rec.get, _AUTHOR_COLUMNS)), lambda: _csv_author(rec, ctx))
+        accounts = [*stubs[1:], author]
     for kind, field in (("retweeted", "retweeted_user_id"), ("quoted", "quoted_user_id")):
         who = ctx.optional(clean_id, rec.get(field), field, required_=False)
         if who:
