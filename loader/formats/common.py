@@ -33,6 +33,7 @@ UTC = dt.UTC
 _SCI = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")
 _FLOATY = re.compile(r"^\d+\.\d*$")
 _WHITE = re.compile(r"\s")
+_SUSPECT_ID = re.compile(r"[.eE\s]")  # what a float or a padded id has
 
 
 class RowError(ValueError):
@@ -73,7 +74,7 @@ def clean_id(value: str | None, name: str, *, required_: bool = True) -> str | N
         if required_:
             raise RowError(name, "required id is empty")
         return None
-    if value.isdigit():  # the common case: nothing a spreadsheet did to it
+    if value.isdigit() or not _SUSPECT_ID.search(value):  # nothing a spreadsheet did to it
         return value
     if _SCI.match(value):
         raise RowError(
