@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cibgraph import schema
+from cibgraph import schema, warm
 from cibgraph.embedded import EmbeddedServer, ServerState, arcadedb_version
 from cibgraph.errors import ConfigError
 from cibgraph.graph import connect
@@ -33,13 +33,25 @@ def _embedded(settings: Settings, command: str) -> EmbeddedServer:
 
 
 def start(settings: Settings) -> ServerState:
-    """Start the embedded server and leave it running (until :func:`stop`)."""
+    """Start the embedded server and leave it running (until :func:`stop`). A warm server
+    a command started is adopted: it no longer stops itself when idle."""
     return _embedded(settings, "start").start(detached=True)
 
 
 def stop(settings: Settings) -> bool:
-    """Stop the embedded server; False if none was running."""
+    """Stop the embedded server at once, whoever started it and whether or not commands
+    are using it; False if none was running."""
     return _embedded(settings, "stop").stop()
+
+
+def users(settings: Settings) -> list[int] | None:
+    """Pids of the processes using the embedded server now ([] if none; None if some
+    are but their pids cannot be read)."""
+    server = _embedded(settings, "stop")
+    pids = warm.holders(server)
+    if not pids and warm.in_use(server):
+        return None
+    return pids
 
 
 def status(settings: Settings) -> dict[str, Any]:
@@ -57,9 +69,19 @@ def status(settings: Settings) -> dict[str, Any]:
             pid=state.pid,
             uri=state.uri,
             http=f"http://127.0.0.1:{state.http_port}",
-            started_by="cibgraph db start" if state.detached else "a running command",
+            mode=state.mode,
+            started_by=_STARTED_BY[state.mode],
         )
+        if state.mode == "warm":
+            out.update(warm.idle_report(server, state))
     return out
+
+
+_STARTED_BY = {
+    "detached": "cibgraph db start (runs until cibgraph db stop)",
+    "warm": "a command (warm: stops itself when no command has used it for a while)",
+    "attached": "a running command (stops when that command ends)",
+}
 
 
 def info(settings: Settings) -> dict[str, Any]:

@@ -12,13 +12,20 @@ Layout of the data directory::
       root-password      0600, generated on first start
       reader-password    0600, the read-only user's (read mode runs as that user)
       server.json        pid, ports, who started it (absent when stopped)
-      server.log         the JVM's stdout/stderr (tail shown on failures)
+      server.log         the JVM's stdout/stderr, and the idle watch's lines
       .lock              serialises start/stop between processes
+      .in-use            shared flock of every command using the server (cibgraph.warm)
+      last-used          when the last command started or ended, and its idle timeout
 
 Ownership: a server started by ``cibgraph db start`` is *detached* and lives until
-``cibgraph db stop``. A server a command starts on demand is *attached*: it is stopped
-when the command ends, and the kernel sends it SIGTERM if the command dies (so a killed
-CLI leaves no orphan JVM).
+``cibgraph db stop``. A server a command starts on demand is *warm*: a small idle-watch
+process (:mod:`cibgraph.idle_watch`; the protocol is in :mod:`cibgraph.warm`) launches
+the JVM as its own child and stops it once no command has used it for
+``CIBGRAPH_IDLE_TIMEOUT`` seconds (default 600), so the next command pays no JVM start.
+The JVM gets SIGTERM from the kernel if the watch dies, so nothing is orphaned even after
+``kill -9``. With ``CIBGRAPH_IDLE_TIMEOUT=0`` an on-demand server is *attached*: it is
+stopped when the command that started it ends, and the kernel sends it SIGTERM if that
+command dies.
 """
 
 from __future__ import annotations
@@ -38,7 +45,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from cibgraph.errors import EmbeddedServerError
@@ -170,10 +177,23 @@ class ServerState:
     detached: bool
     started_at: float
     root_path: str
+    #: The idle watch that launched this JVM (a warm server); None: a command or
+    #: ``db start`` launched it itself.
+    watchdog_pid: int | None = None
+    #: The idle timeout the server was started with (warm servers only).
+    idle_timeout: float | None = None
 
     @property
     def uri(self) -> str:
         return f"bolt://{HOST}:{self.bolt_port}"
+
+    @property
+    def mode(self) -> str:
+        """``detached`` (``db start``: no idle stop), ``warm`` (stops itself when idle) or
+        ``attached`` (stopped when the command that started it ends)."""
+        if self.detached:
+            return "detached"
+        return "warm" if self.watchdog_pid is not None else "attached"
 
 
 class EmbeddedServer:
@@ -197,8 +217,10 @@ class EmbeddedServer:
 
     def read_state(self) -> ServerState | None:
         try:
-            return ServerState(**json.loads(self.state_file.read_text()))
-        except (OSError, ValueError, TypeError):
+            raw = json.loads(self.state_file.read_text())
+            known = {f.name for f in fields(ServerState)}
+            return ServerState(**{k: v for k, v in raw.items() if k in known})
+        except (OSError, ValueError, TypeError, AttributeError):
             return None
 
     def status(self) -> ServerState | None:
@@ -394,42 +416,58 @@ class EmbeddedServer:
                     running.detached = True  # `db start` adopts a server a command started
                     self._write_state(running)
                 return running
-            self.root_path.mkdir(parents=True, exist_ok=True)
-            self.write_security()
-            bolt_port, http_port = free_port(), free_port()
-            while http_port == bolt_port:
-                http_port = free_port()
-            cmd = self.command(bolt_port, http_port)
-            with open(self.log_file, "ab") as log:
-                log_offset = log.tell()
-                log.write(f"\n{_START_MARK} at {time.ctime()}\n".encode())
-                log.flush()
-                proc = subprocess.Popen(
-                    cmd,
-                    cwd=self.root_path,
-                    stdin=subprocess.DEVNULL,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,  # Ctrl-C in the terminal goes to the CLI, not the JVM
-                    preexec_fn=None if detached else _die_with_parent,
-                )
-            state = ServerState(
-                pid=proc.pid,
-                bolt_port=bolt_port,
-                http_port=http_port,
-                detached=detached,
-                started_at=time.time(),
-                root_path=str(self.root_path),
-            )
-            try:
-                self._wait_ready(proc, state, timeout, log_offset)
-            except BaseException:
-                _terminate(proc.pid, grace=10)
-                proc.wait(timeout=5)
-                raise
-            self._write_state(state)
+            _, state = self.launch(detached=detached, timeout=timeout)
             self.launched = True
             return state
+
+    def launch(
+        self,
+        *,
+        detached: bool,
+        timeout: float = 90.0,
+        watchdog_pid: int | None = None,
+        idle_timeout: float | None = None,
+    ) -> tuple[subprocess.Popen[bytes], ServerState]:
+        """Launch a JVM, wait until it serves, and write ``server.json``. The caller holds
+        the start lock and has seen no server running. Unless ``detached``, the kernel
+        sends the JVM SIGTERM when the calling process ends."""
+        self.root_path.mkdir(parents=True, exist_ok=True)
+        self.write_security()
+        bolt_port, http_port = free_port(), free_port()
+        while http_port == bolt_port:
+            http_port = free_port()
+        cmd = self.command(bolt_port, http_port)
+        with open(self.log_file, "ab") as log:
+            log_offset = log.tell()
+            log.write(f"\n{_START_MARK} at {time.ctime()}\n".encode())
+            log.flush()
+            proc = subprocess.Popen(
+                cmd,
+                cwd=self.root_path,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # Ctrl-C in the terminal goes to the CLI, not the JVM
+                preexec_fn=None if detached else _die_with_parent,
+            )
+        state = ServerState(
+            pid=proc.pid,
+            bolt_port=bolt_port,
+            http_port=http_port,
+            detached=detached,
+            started_at=time.time(),
+            root_path=str(self.root_path),
+            watchdog_pid=watchdog_pid,
+            idle_timeout=idle_timeout,
+        )
+        try:
+            self._wait_ready(proc, state, timeout, log_offset)
+        except BaseException:
+            _terminate(proc.pid, grace=10)
+            proc.wait(timeout=5)
+            raise
+        self._write_state(state)
+        return proc, state
 
     def _wait_ready(
         self, proc: subprocess.Popen[bytes], state: ServerState, timeout: float, log_offset: int
@@ -461,14 +499,32 @@ class EmbeddedServer:
         tmp.replace(self.state_file)
 
     def stop(self, timeout: float = 60.0) -> bool:
-        """Stop the server if it runs; True if one was stopped."""
+        """Stop the server if it runs, whoever started it; True if one was stopped. A warm
+        server's idle watch exits once its JVM is gone."""
         with self._locked():
             state = self.status()
             if state is None:
                 return False
             _terminate(state.pid, grace=timeout)
             self.state_file.unlink(missing_ok=True)
-            return True
+        if state.watchdog_pid is not None:
+            self._end_watchdog(state.watchdog_pid)
+        return True
+
+    def _end_watchdog(self, pid: int, wait: float = 5.0) -> None:
+        """Wait for a warm server's idle watch to notice its JVM ended; SIGTERM it if not."""
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            if not self._is_watchdog(pid):
+                return
+            time.sleep(0.05)
+        if self._is_watchdog(pid):
+            _terminate(pid, grace=wait)
+
+    def _is_watchdog(self, pid: int) -> bool:
+        cmdline = _cmdline(pid)
+        watch = "cibgraph.idle_watch"
+        return pid_alive(pid) and watch in cmdline and str(self.data_dir) in cmdline
 
 
 def _terminate(pid: int, grace: float) -> None:

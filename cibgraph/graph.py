@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 from neo4j import READ_ACCESS, WRITE_ACCESS, Driver, GraphDatabase
 from neo4j import exceptions as neo4j_errors
 
+from cibgraph import warm
 from cibgraph.embedded import ROOT_USER, EmbeddedServer, ServerState, pid_alive
 from cibgraph.errors import CibgraphError, ConfigError, GraphUnavailable, ReadOnlyViolation
 from cibgraph.readonly import READER_USER, explain_verdict, write_clauses
@@ -356,54 +357,55 @@ def connect(settings: Settings | None = None) -> Iterator[Graph]:
     """Open the graph described by ``settings`` (default: from the environment).
 
     With no URI configured, use the embedded server of ``settings.data_dir``: reuse it if
-    it runs, else start it for the duration of the ``with`` block.
+    it runs, else start it. The ``with`` block holds a lease on it, so no idle stop ends
+    it meanwhile; a server started here stays up ``settings.idle_timeout`` seconds after
+    the last command is done with it (0: it is stopped when the block ends). See
+    :mod:`cibgraph.warm`.
     """
     settings = settings or Settings.from_env()
-    server: EmbeddedServer | None = None
-    started_here = False
-    state: ServerState | None = None
-    if settings.embedded:
-        server = EmbeddedServer(settings.data_dir)
-        state = server.status()
-        if state is None:
-            state = server.start(detached=False)
-            # another command may have started it between status() and start(): then it
-            # is that command's server, and this one must not stop it
-            started_here = server.launched
-        uri, auth, database = state.uri, (ROOT_USER, server.password()), EMBEDDED_DATABASE
-        if settings.database and settings.database != EMBEDDED_DATABASE:
-            raise ConfigError(
-                f"the embedded server holds one database, {EMBEDDED_DATABASE!r}; "
-                f"CIBGRAPH_DATABASE={settings.database!r} needs a Neo4j server (CIBGRAPH_URI)"
-            )
-    else:
-        assert settings.uri is not None
-        uri, database = settings.uri, settings.database
-        auth = (settings.user, settings.password) if settings.password is not None else None
-    retry = RETRY_SECONDS_EMBEDDED if settings.embedded else RETRY_SECONDS_SERVER
-    read_driver = None
-    if server is not None:
-        reader = (READER_USER, server.reader_password())
-        read_driver = GraphDatabase.driver(uri, auth=reader, max_transaction_retry_time=retry)
-    # Neo4j's notifications ("this label does not exist yet" on an empty database) are for
-    # people writing queries in Browser; the driver would log each as a warning.
-    quiet = {} if settings.embedded else {"notifications_min_severity": "OFF"}
-    graph = Graph(
-        GraphDatabase.driver(uri, auth=auth, max_transaction_retry_time=retry, **quiet),
-        uri=uri,
-        database=database,
-        server=server,
-        server_state=state,
-        read_driver=read_driver,
-        store_dir=settings.action_store,
-    )
-    try:
+    with contextlib.ExitStack() as stack:
+        server: EmbeddedServer | None = None
+        started_here = False
+        state: ServerState | None = None
+        if settings.embedded:
+            if settings.database and settings.database != EMBEDDED_DATABASE:
+                raise ConfigError(
+                    f"the embedded server holds one database, {EMBEDDED_DATABASE!r}; "
+                    f"CIBGRAPH_DATABASE={settings.database!r} needs a Neo4j server "
+                    "(CIBGRAPH_URI)"
+                )
+            server = EmbeddedServer(settings.data_dir)
+            stack.enter_context(warm.lease(server, settings.idle_timeout))
+            # an attached server (idle timeout 0) is stopped at the end only if this
+            # command launched it: one another command started is that command's
+            state, started_here = warm.ensure_server(server, settings.idle_timeout)
+            if started_here:
+                stack.callback(server.stop)
+            uri, auth, database = state.uri, (ROOT_USER, server.password()), EMBEDDED_DATABASE
+        else:
+            assert settings.uri is not None
+            uri, database = settings.uri, settings.database
+            auth = (settings.user, settings.password) if settings.password is not None else None
+        retry = RETRY_SECONDS_EMBEDDED if settings.embedded else RETRY_SECONDS_SERVER
+        read_driver = None
+        if server is not None:
+            reader = (READER_USER, server.reader_password())
+            read_driver = GraphDatabase.driver(uri, auth=reader, max_transaction_retry_time=retry)
+        # Neo4j's notifications ("this label does not exist yet" on an empty database) are
+        # for people writing queries in Browser; the driver would log each as a warning.
+        quiet = {} if settings.embedded else {"notifications_min_severity": "OFF"}
+        graph = Graph(
+            GraphDatabase.driver(uri, auth=auth, max_transaction_retry_time=retry, **quiet),
+            uri=uri,
+            database=database,
+            server=server,
+            server_state=state,
+            read_driver=read_driver,
+            store_dir=settings.action_store,
+        )
+        stack.callback(graph.close)
         graph.verify()
         yield graph
-    finally:
-        graph.close()
-        if started_here and server is not None:
-            server.stop()
 
 
 def utc_datetime(value: Any) -> dt.datetime | None:

@@ -9,6 +9,7 @@ Secrets never travel on the command line: the password comes from
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import re
 import stat
@@ -31,12 +32,16 @@ ENV_PASSWORD_FILE = "CIBGRAPH_PASSWORD_FILE"
 ENV_DATABASE = "CIBGRAPH_DATABASE"
 ENV_DATA_DIR = "CIBGRAPH_DATA_DIR"
 ENV_STORE_DIR = "CIBGRAPH_STORE_DIR"
+ENV_IDLE_TIMEOUT = "CIBGRAPH_IDLE_TIMEOUT"
 
 DEFAULT_USER = "neo4j"
 #: Records per write transaction (loads, batched writes).
 DEFAULT_BATCH_SIZE = 5000
 #: Database name used on the embedded server (Neo4j uses its server default unless set).
 EMBEDDED_DATABASE = "cibgraph"
+#: Seconds an embedded server started on demand stays up after the last command that used
+#: it (0: it is stopped when the command that started it ends).
+DEFAULT_IDLE_TIMEOUT = 600.0
 
 
 def default_data_dir() -> Path:
@@ -59,6 +64,23 @@ def read_secret_file(path: Path) -> str:
     if not secret:
         raise ConfigError(f"password file {path} is empty")
     return secret
+
+
+def parse_idle_timeout(value: str | None) -> float:
+    """``CIBGRAPH_IDLE_TIMEOUT`` in seconds (unset or empty: the default)."""
+    if value is None or not value.strip():
+        return DEFAULT_IDLE_TIMEOUT
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds < 0:
+        raise ConfigError(
+            f"{ENV_IDLE_TIMEOUT}={value!r} is not a number of seconds: use 0 or more "
+            f"(e.g. {ENV_IDLE_TIMEOUT}=600; 0 stops the embedded server when the command "
+            "that started it ends)"
+        )
+    return seconds
 
 
 def validate_uri(uri: str) -> str:
@@ -87,6 +109,9 @@ class Settings:
     data_dir: Path = field(default_factory=default_data_dir)
     #: Where the action store lives (None: beside the graph's data, see `action_store`).
     store_dir: Path | None = None
+    #: Seconds the embedded server stays up after the last command that used it (0: an
+    #: on-demand server is stopped when its command ends). See :mod:`cibgraph.warm`.
+    idle_timeout: float = DEFAULT_IDLE_TIMEOUT
 
     @property
     def embedded(self) -> bool:
@@ -136,4 +161,5 @@ class Settings:
             database=database or env.get(ENV_DATABASE) or None,
             data_dir=Path(data).expanduser().resolve() if data else default_data_dir(),
             store_dir=Path(store).expanduser().resolve() if store else None,
+            idle_timeout=parse_idle_timeout(env.get(ENV_IDLE_TIMEOUT)),
         )

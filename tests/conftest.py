@@ -5,10 +5,16 @@ Set ``CIBGRAPH_TEST_URI`` (plus ``CIBGRAPH_TEST_USER``/``CIBGRAPH_TEST_PASSWORD`
 optionally ``CIBGRAPH_TEST_DATABASE``) to run the same suite against a real Neo4j 5: the
 tests then wipe that database, so point it at a disposable one. Tests marked
 ``embedded_only`` (server lifecycle, ports) are skipped there.
+
+A server a command starts on demand would stay warm for ``CIBGRAPH_IDLE_TIMEOUT``
+seconds (default 600); the session runs with ``0`` (stopped when the command ends) unless
+that variable is set, and stops any server still running in its temporary directories
+when it ends, so no JVM outlives the test run.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +28,7 @@ from cibgraph.schema import apply_schema
 from cibgraph.settings import Settings
 
 TEST_URI = os.environ.get("CIBGRAPH_TEST_URI")
+os.environ.setdefault("CIBGRAPH_IDLE_TIMEOUT", "0")
 
 WIPE_CYPHER = "MATCH (n) DETACH DELETE n"
 
@@ -33,6 +40,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "embedded_only" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_server_outlives_the_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Stop every embedded server left in the session's temporary directories (warm ones
+    started by CLI subprocesses whose environment does not carry the session's timeout)."""
+    yield
+    with contextlib.suppress(OSError):
+        for state_file in tmp_path_factory.getbasetemp().rglob("server.json"):
+            with contextlib.suppress(Exception):
+                EmbeddedServer(state_file.parent).stop()
 
 
 @pytest.fixture(scope="session")

@@ -46,8 +46,11 @@ def test_start_info_stop_and_data_survives_restart(
 
 
 @pytest.mark.embedded_only
-def test_command_leaves_no_jvm_behind(fresh_env: dict[str, str], fresh_data_dir: Path) -> None:
-    info = json.loads(run_cli("db", "info", "--json", env=fresh_env).stdout)
+def test_command_leaves_no_jvm_behind_with_no_idle_timeout(
+    fresh_env: dict[str, str], fresh_data_dir: Path
+) -> None:
+    env = {**fresh_env, "CIBGRAPH_IDLE_TIMEOUT": "0"}
+    info = json.loads(run_cli("db", "info", "--json", env=env).stdout)
     assert info["counts"]["Account"] == 0
     assert EmbeddedServer(fresh_data_dir).status() is None
     log = (fresh_data_dir / "server.log").read_text()

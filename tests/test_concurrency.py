@@ -55,12 +55,15 @@ def test_concurrent_loads_of_the_same_files_both_succeed(
 
 
 @pytest.mark.embedded_only
-def test_a_command_never_stops_a_server_another_started(tmp_path: Path) -> None:
+@pytest.mark.parametrize("idle_timeout", [0, 600], ids=["attached", "warm"])
+def test_a_command_never_stops_a_server_another_started(
+    tmp_path: Path, idle_timeout: float
+) -> None:
     """connect() found no server, then another command started one before connect()'s own
     start: it must use that server and leave it running."""
     data_dir = tmp_path / "data"
     other = EmbeddedServer(data_dir)
-    settings = Settings(data_dir=data_dir)
+    settings = Settings(data_dir=data_dir, idle_timeout=idle_timeout)
 
     class LateStatus(EmbeddedServer):  # the race, forced: status() sees nothing yet
         def status(self):  # type: ignore[no-untyped-def]

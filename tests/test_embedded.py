@@ -40,7 +40,7 @@ def test_password_is_private_and_never_in_argv(settings: Settings) -> None:
 
 
 def test_on_demand_server_stops_with_the_command_and_data_survives(fresh_data_dir: Path) -> None:
-    settings = Settings(data_dir=fresh_data_dir)
+    settings = Settings(data_dir=fresh_data_dir, idle_timeout=0)  # attached: the old way
     with connect(settings) as graph:
         pid = graph.server_state.pid
         graph.execute("CREATE (:Account {uid: 'twitter:1', handle: 'first'})")
