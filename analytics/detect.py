@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,7 +33,13 @@ from analytics.window_estimate import MAX_AUTO_WINDOW, WindowEstimate, estimate_
 from cibgraph.errors import CibgraphError
 
 if TYPE_CHECKING:
+    from analytics.spark_coaction import SparkSettings
     from cibgraph.graph import Graph
+
+#: What computes one signal's edges: ``signal_edges`` (the compiled sweep, on this
+#: machine) or :meth:`analytics.spark_coaction.SparkCoaction.edges`.
+EdgesOf = Callable[[Actions, str, SignalParams], EdgeList]
+COMPUTE = ("duckdb", "spark")
 
 #: Creation bursts are off by default as an edge signal (sharing a registration hour is
 #: not acting together, and it would pull accounts that never posted into clusters); they
@@ -78,6 +85,8 @@ class DetectParams:
     min_excess: float = 0.1
     lockstep: float = 0.5
     write_edges: str = "flagged"  # none | flagged | all
+    #: where the time-windowed co-action join runs: duckdb (this machine) or spark
+    compute: str = "duckdb"
 
     def check(self) -> None:
         unknown = [s for s in self.signals if s not in SIGNALS]
@@ -116,6 +125,10 @@ class DetectParams:
             raise CibgraphError("need 0 <= --min-excess <= --lockstep <= 1")
         if self.write_edges not in ("none", "flagged", "all"):
             raise CibgraphError("--write-edges must be none, flagged or all")
+        if self.compute not in COMPUTE:
+            raise CibgraphError(f"--compute must be {' or '.join(COMPUTE)}")
+        if self.compute == "spark" and self.min_participation is not None:
+            raise CibgraphError("--min-participation runs with --compute duckdb only")
 
     @property
     def windows(self) -> tuple[int, ...]:
@@ -159,10 +172,13 @@ def detect(
     store: Path | None = None,
     write: bool = True,
     progress: Callable[[str], None] | None = None,
+    spark: SparkSettings | None = None,
 ) -> DetectionResult:
     """Run detection on the actions of ``graph`` (its action store, checked against the
     graph and rebuilt from it if stale) or of the store at ``store``; record the run in
-    the graph unless ``write`` is False or there is no graph."""
+    the graph unless ``write`` is False or there is no graph. With ``params.compute ==
+    "spark"`` the co-action join runs on Spark (``spark``: where; default: from the
+    environment, ``CIBGRAPH_SPARK_MASTER``), reading the same store."""
     params = params or DetectParams()
     params.check()
     if graph is None and store is None:
@@ -174,8 +190,26 @@ def detect(
         assert graph is not None
         store = ensure_store(graph, say)
     say(f"reading actions from the action store {store}")
-    with StoreReader(store, params.signals) as reader:
-        return detect_reader(reader, params, graph=graph, write=write, progress=progress)
+    with StoreReader(store, params.signals) as reader, coaction_engine(params, store, spark) as on:
+        return detect_reader(
+            reader, params, graph=graph, write=write, progress=progress, edges_of=on
+        )
+
+
+@contextmanager
+def coaction_engine(
+    params: DetectParams, store: Path | None, spark: SparkSettings | None = None
+) -> Iterator[EdgesOf]:
+    """The co-action engine ``params.compute`` names, for the store at ``store``."""
+    if params.compute != "spark":
+        yield signal_edges
+        return
+    from analytics.spark_coaction import spark_coaction
+
+    if store is None:
+        raise CibgraphError("--compute spark reads an action store (Parquet): none was given")
+    with spark_coaction(str(store), params.signals, spark) as job:
+        yield job.edges
 
 
 def detect_reader(
@@ -185,14 +219,16 @@ def detect_reader(
     graph: Graph | None = None,
     write: bool = False,
     progress: Callable[[str], None] | None = None,
+    edges_of: EdgesOf = signal_edges,
 ) -> DetectionResult:
-    """:func:`detect` on the actions of an open :class:`~analytics.store.StoreReader`."""
+    """:func:`detect` on the actions of an open :class:`~analytics.store.StoreReader`,
+    each signal's edges computed by ``edges_of`` (see :func:`coaction_engine`)."""
     say = progress or (lambda _message: None)
     started = time.monotonic()
     acts = reader.actions(params.signals)
     news = reader.news_domains()
     seconds = {"read": time.monotonic() - started}
-    return _detect(graph, acts, news, params, write, say, seconds, started)
+    return _detect(graph, acts, news, params, write, say, seconds, started, edges_of)
 
 
 def _detect(
@@ -204,6 +240,7 @@ def _detect(
     say: Callable[[str], None],
     seconds: dict[str, float],
     started: float,
+    edges_of: EdgesOf = signal_edges,
 ) -> DetectionResult:
 
     estimate = None
@@ -234,20 +271,18 @@ def _detect(
         if signal in WIDE_SIGNALS and len(windows) > 1:
             wide_cap = min(params.max_actors or WIDE_MAX_ACTORS, WIDE_MAX_ACTORS)
             edges = merge_windows(
-                [signal_edges(acts, signal, signal_params)]
+                [edges_of(acts, signal, signal_params)]
                 + [
-                    signal_edges(
-                        acts, signal, replace(signal_params, window=w, max_actors=wide_cap)
-                    )
+                    edges_of(acts, signal, replace(signal_params, window=w, max_actors=wide_cap))
                     for w in windows[1:]
                 ],
                 windows,
             )
         else:
-            edges = signal_edges(acts, signal, signal_params)
+            edges = edges_of(acts, signal, signal_params)
         if params.fast_window is not None and signal in WINDOW_SIGNALS:
             fast = replace(signal_params, window=params.fast_window)
-            edges.mark_fast(signal_edges(acts, signal, fast))
+            edges.mark_fast(edges_of(acts, signal, fast))
         edge_lists.append(edges)
     seconds["edges"] = time.monotonic() - mark
 
