@@ -74,6 +74,11 @@ def read_truth(path: Path) -> list[dict[str, str]]:
             rows = list(csv.DictReader(f))
     except OSError as exc:
         raise CibgraphError(f"cannot read truth file {path}: {exc.strerror}") from None
+    if not rows:
+        raise CibgraphError(
+            f"{path}: the truth file has no rows (a header platform,kind,id,label,cluster, "
+            "then one row per labelled account)"
+        )
     out = []
     for number, row in enumerate(rows, start=2):
         if not row.get("platform") or not row.get("id") or not row.get("label"):

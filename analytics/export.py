@@ -39,6 +39,7 @@ import networkx as nx
 from cibgraph.errors import CibgraphError
 from cibgraph.graph import Graph, utc_datetime
 from cibgraph.output import csv_cell, plain, safe_cell
+from cibgraph.palette import PALETTE, UNCLUSTERED, cluster_colour  # noqa: F401 (re-exported)
 from cibgraph.schema import NODE_KEYS
 
 FORMATS = ("gexf", "graphml", "csv")
@@ -144,25 +145,8 @@ PROPERTY_RELS_CYPHER: dict[str, str] = {
 
 # -- colours and sizes ----------------------------------------------------------------
 
-#: A fixed qualitative palette (matplotlib's tab10 without its grey, then tab20's light
-#: tones): cluster index i gets PALETTE[i % 12], so the same cluster keeps its colour
-#: across exports of the same run.
-PALETTE: tuple[tuple[int, int, int], ...] = (
-    (31, 119, 180),
-    (255, 127, 14),
-    (44, 160, 44),
-    (214, 39, 40),
-    (148, 103, 189),
-    (140, 86, 75),
-    (227, 119, 194),
-    (188, 189, 34),
-    (23, 190, 207),
-    (174, 199, 232),
-    (255, 187, 120),
-    (152, 223, 138),
-)
-#: Nodes in no cluster of the run (neighbours outside it, amplified pages).
-UNCLUSTERED: tuple[int, int, int] = (160, 160, 160)
+#: PALETTE / UNCLUSTERED / cluster_colour: the one palette of cibgraph.palette, shared with
+#: the report's pictures and HTML.
 #: Property graph colours, by node kind.
 KIND_COLOURS: dict[str, tuple[int, int, int]] = {
     "Account": (31, 119, 180),
@@ -173,11 +157,6 @@ KIND_COLOURS: dict[str, tuple[int, int, int]] = {
     "Domain": (214, 39, 40),
     "Hashtag": (23, 190, 207),
 }
-
-
-def cluster_colour(index: int | None) -> tuple[int, int, int]:
-    """The GEXF colour of a cluster index (grey for None)."""
-    return UNCLUSTERED if index is None else PALETTE[index % len(PALETTE)]
 
 
 def node_size(degree: int) -> float:
@@ -524,6 +503,13 @@ def _text(value: Any, kind: str) -> str:
     return str(value)
 
 
+def iso_time(epoch: float) -> str:
+    """Epoch seconds as a GEXF ``dateTime`` (xs:dateTime, UTC): ``2019-08-13T10:00:00Z``."""
+    moment = dt.datetime.fromtimestamp(float(epoch), dt.UTC)
+    text = moment.isoformat(timespec="milliseconds" if moment.microsecond else "seconds")
+    return text.replace("+00:00", "Z")
+
+
 def _number(value: Any) -> str:
     return (
         str(value) if isinstance(value, int) and not isinstance(value, bool) else repr(float(value))
@@ -549,8 +535,9 @@ def _colour(G: nx.Graph, data: Mapping[str, Any]) -> tuple[int, int, int]:
 def write_gexf(G: nx.Graph, path: str | Path) -> Path:
     """Write ``G`` as GEXF 1.3 with the viz module, for Gephi.
 
-    ``<graph mode="dynamic" timeformat="double">``: a node's ``start``/``end`` are its
-    ``first_seen``/``last_seen`` (epoch seconds), so Gephi's timeline plays the activity;
+    ``<graph mode="dynamic" timeformat="dateTime">``: a node's ``start``/``end`` are its
+    ``first_seen``/``last_seen`` as ISO times in UTC (``2019-08-13T10:00:00Z``; the
+    attributes keep the epoch seconds), so Gephi's timeline plays the activity in dates;
     nodes without activity are always present. Node and edge attributes are declared with
     types (string, integer/long, double, boolean); ``label`` becomes the node label and an
     edge's ``weight`` the GEXF weight. ``viz:color`` by cluster (fixed palette, grey
@@ -584,7 +571,7 @@ def write_gexf(G: nx.Graph, path: str | Path) -> Path:
         {
             "defaultedgetype": "directed" if G.is_directed() else "undirected",
             "mode": "dynamic",
-            "timeformat": "double",
+            "timeformat": "dateTime",
         },
     )
     node_cols = _columns(data for _, data in G.nodes(data=True))
@@ -599,9 +586,9 @@ def write_gexf(G: nx.Graph, path: str | Path) -> Path:
         attrib = {"id": str(node), "label": str(data.get("label") or node)}
         first, last = data.get("first_seen"), data.get("last_seen")
         if first is not None:
-            attrib["start"] = _number(first)
+            attrib["start"] = iso_time(first)
         if last is not None:
-            attrib["end"] = _number(last)
+            attrib["end"] = iso_time(last)
         node_el = ET.SubElement(nodes_el, g("node"), attrib)
         _attvalues(node_el, g, data, node_cols)
         r, gr, b = _colour(G, data)

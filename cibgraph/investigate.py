@@ -8,19 +8,19 @@ records a new DetectionRun; queries in the report read that new run.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from analytics.categories import evaluate_categories, read_labels
-from analytics.combine import DEFAULT_WEIGHTS
-from analytics.detect import DetectParams, detect
+from analytics.detect import detect
 from analytics.evaluate import evaluate, read_truth
 from cibgraph import __version__, schema
 from cibgraph.graph import Graph, connect
 from cibgraph.investigation import Investigation
-from cibgraph.report import plots, write
+from cibgraph.investigation_values import detect_params
+from cibgraph.report import interactive, members, plots, view, write
 from cibgraph.settings import Settings
 from loader import load
 from queries.registry import execute, library
@@ -38,16 +38,6 @@ WITH p, admins, collect(CASE WHEN k IS NULL THEN null
 RETURN p.name AS page, p.uid AS uid, admins, clusters
 ORDER BY size(clusters) DESC, page
 """
-MEMBER_SAMPLE = 12
-
-
-def detect_params(spec: dict[str, Any] | None) -> DetectParams:
-    spec = dict(spec or {})
-    if "signals" in spec:
-        spec["signals"] = tuple(spec["signals"])
-    if "weights" in spec:
-        spec["weights"] = {**DEFAULT_WEIGHTS, **spec["weights"]}
-    return DetectParams(**spec)
 
 
 def run(
@@ -71,6 +61,7 @@ def run(
         },
         "load": None,
         "detection": None,
+        "interactive": None,
         "pages": [],
         "sections": [],
         "evaluation": None,
@@ -96,22 +87,36 @@ def run(
             "relationships": schema.rel_counts(graph),
         }
         result = None
+        keys: set[str] = set()
         if inv.detect is not None:
             say("detect: co-action signals, communities, scores")
             result = detect(graph, detect_params(inv.detect), write=True, progress=say)
-            report["detection"] = _detection(result, member_labels(graph, result))
+            info = members.member_info(graph, result)
+            keys = members.flagged_keys(result, info)
+            report["detection"] = members.detection(result, info)
             report["pages"] = graph.query(PAGES_CYPHER, {"run_id": result.run_id})
+            report["interactive"] = interactive.graph_data(result, members.labels(info))
         queries = library()
         for step in inv.queries:
             say(f"query: {step.name}")
             stored = queries[step.name]
-            rows = execute(graph, stored, step.params, limit=step.limit)
+            params = dict(step.params)
+            if result is not None and "run_id" in stored.parameters and "run_id" not in params:
+                params["run_id"] = result.run_id  # this run, as every other table
+            # every row goes to the CSV; the page shows the first `limit` and says so
+            rows = execute(graph, stored, params)
+            involved = 0
+            if result is not None:
+                rows, involved = view.flagged_first(rows, keys)
             report["sections"].append(
                 {
                     "name": step.name,
                     "title": step.title or stored.title,
                     "description": stored.description,
-                    "params": step.params,
+                    "params": params,
+                    "values": stored.bind(params),
+                    "limit": step.limit,
+                    "involving_flagged": involved,
                     "rows": rows,
                 }
             )
@@ -159,69 +164,13 @@ def run(
             png = draw(result)
             if png:
                 figures[name] = (title, png)
+    if report["interactive"] and interactive.bundle() is None:
+        say(
+            "warning: cytoscape.js is not installed, so the report has no interactive graph "
+            f"(only the static picture): {interactive.INSTALL_HINT}"
+        )
     say("write report")
     return write(report, figures, out)
-
-
-#: A member as the report names it: its handle or name, and where it is (platform, and
-#: "page" or "group" for those), from the graph.
-MEMBER_LABELS_CYPHER = """
-UNWIND $uids AS uid
-OPTIONAL MATCH (a:Account {uid: uid})
-OPTIONAL MATCH (p:Page {uid: uid})
-OPTIONAL MATCH (g:Group {uid: uid})
-WITH uid, a, p, g
-WHERE a IS NOT NULL OR p IS NOT NULL OR g IS NOT NULL
-RETURN uid,
-       coalesce(a.handle, a.display_name, p.name, p.handle, g.name, a.id, p.id, g.id) AS name,
-       coalesce(a.platform, p.platform, g.platform) AS platform,
-       CASE WHEN p IS NOT NULL THEN 'page' WHEN g IS NOT NULL THEN 'group' ELSE '' END AS kind
-"""
-
-
-def member_labels(graph: Graph, result: Any) -> dict[str, str]:
-    """uid -> ``name (platform)`` / ``name (platform page)`` for every clustered member."""
-    uids = sorted({uid for members in result.members.values() for uid in members})
-    labels = {}
-    for row in graph.query(MEMBER_LABELS_CYPHER, {"uids": uids}):
-        where = " ".join(x for x in (row["platform"], row["kind"]) if x)
-        labels[row["uid"]] = f"{row['name']} ({where})" if where else str(row["name"])
-    return labels
-
-
-def _detection(result: Any, labels: dict[str, str] | None = None) -> dict[str, Any]:
-    return {
-        "run_id": result.run_id,
-        "params": asdict(result.params),
-        "edges": result.edge_counts,
-        "skipped_hot_objects": result.skipped_objects,
-        "combined_edges": result.combined_edges,
-        "seconds": {k: round(v, 2) for k, v in result.seconds.items()},
-        "flagged": len(result.flagged),
-        "clusters": [
-            {
-                "index": c.index,
-                "size": len(c.members),
-                "score": c.score,
-                "flagged": c.flagged,
-                "explanation": c.explanation,
-                "members": _names(result, c.index, labels or {})[:MEMBER_SAMPLE],
-                "features": {k: round(v, 4) for k, v in c.features.items()},
-                "runs": c.runs,
-                "amplifies": c.amplifies,
-            }
-            for c in result.clusters
-        ],
-    }
-
-
-def _names(result: Any, index: int, labels: dict[str, str]) -> list[str]:
-    """Members by ``labels`` where known, else as handles (else uids), sorted."""
-    accounts = result.actions.accounts if result.actions is not None else {}
-    return sorted(
-        labels.get(uid) or (accounts.get(uid) or {}).get("handle") or uid
-        for uid in result.members[index]
-    )
 
 
 def _exports(
@@ -233,5 +182,7 @@ def _exports(
     for fmt in formats:
         say(f"export: {fmt}")
         target = out / ("graph-csv" if fmt == "csv" else f"graph.{fmt}")
-        written[fmt] = str(export(graph, target, fmt=fmt, run_id=run_id))
+        path = Path(export(graph, target, fmt=fmt, run_id=run_id))
+        # relative to the report folder, so report.html links it wherever the folder goes
+        written[fmt] = os.path.relpath(path.resolve(), out.resolve())
     return written

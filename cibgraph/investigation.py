@@ -40,6 +40,7 @@ from typing import Any
 import yaml
 
 from cibgraph.errors import CibgraphError
+from cibgraph.investigation_values import check_detect
 
 INVESTIGATIONS_DIR = Path(__file__).resolve().parents[1] / "investigations"
 TOP_KEYS = {"name", "description", "params", "load", "detect", "queries", "exports", "evaluate"}
@@ -173,6 +174,13 @@ def parse(text: str, path: Path, overrides: Mapping[str, str] | None = None) -> 
     if not re.match(r"^[a-z0-9][a-z0-9-]*$", data["name"]):
         raise fail("name", "must be lower-case words joined by -")
     params = {str(k): str(v) for k, v in (data.get("params") or {}).items()}
+    used = set(_PARAM.findall(text))
+    for name in overrides or {}:
+        if name not in params and name not in used:
+            known = ", ".join(sorted(set(params) | used)) or "none"
+            raise InvestigationError(
+                f"--param {name}: {path.name} has no parameter {name!r} (it has: {known})"
+            )
     params.update(overrides or {})
 
     def sub(value: Any, key: str) -> Any:
@@ -190,7 +198,8 @@ def parse(text: str, path: Path, overrides: Mapping[str, str] | None = None) -> 
             raise fail("load.paths", "a list of files or folders is required")
         inv.load = sub({**load, "paths": paths}, "load")
     if "detect" in data:
-        inv.detect = sub(check_keys(data["detect"] or {}, DETECT_KEYS, "detect"), "detect")
+        detect = sub(check_keys(data["detect"] or {}, DETECT_KEYS, "detect"), "detect")
+        inv.detect = check_detect(detect, fail)
     queries = data.get("queries") or []
     if not isinstance(queries, list):
         raise fail("queries", "must be a list of {name, params}")
@@ -229,6 +238,19 @@ def parse(text: str, path: Path, overrides: Mapping[str, str] | None = None) -> 
             raise fail("evaluate", "labels needs label_column (the column of categories)")
         inv.evaluate = sub(evaluate, "evaluate")
     return inv
+
+
+def command_line_value(value: str, cwd: Path | None = None) -> str:
+    """A ``--param`` value as the investigation gets it: one that names a path from the
+    current directory (the path exists, or its folder does) becomes absolute, so it is not
+    read against the YAML's folder as the YAML's own paths are; anything else is kept."""
+    path = Path(value).expanduser()
+    if not value or path.is_absolute():
+        return str(path) if value else value
+    here = (cwd or Path.cwd()) / path
+    if here.exists() or (len(path.parts) > 1 and here.parent.is_dir()):
+        return str(here.resolve())
+    return value
 
 
 def load_file(path: str | Path, overrides: Mapping[str, str] | None = None) -> Investigation:

@@ -198,9 +198,7 @@ class _Quarantine:
             handle = self._stack.enter_context(open(self.path, "w", newline="", encoding="utf-8"))  # noqa: SIM115 (closed by the ExitStack)
             self._writer = csv.DictWriter(handle, fieldnames=self.COLUMNS)
             self._writer.writeheader()
-        self._writer.writerow(
-            {k: safe_cell(getattr(reject, k)) for k in self.COLUMNS}
-        )
+        self._writer.writerow({k: safe_cell(getattr(reject, k)) for k in self.COLUMNS})
         if len(self.first) < 20:
             self.first.append(str(reject))
 

@@ -115,3 +115,15 @@ def cli_environment(settings: Any) -> dict[str, str]:
         if settings.database:
             env["CIBGRAPH_DATABASE"] = settings.database
     return env
+
+
+def read_gexf(path: Path) -> Any:
+    """``networkx.read_gexf`` of one of our GEXF files. networkx has no reader for
+    ``timeformat="dateTime"`` (it knows integer, double and date), so the times are read
+    as ``date``: as the ISO strings they are."""
+    import io
+
+    import networkx as nx
+
+    data = Path(path).read_bytes().replace(b'timeformat="dateTime"', b'timeformat="date"', 1)
+    return nx.read_gexf(io.BytesIO(data))

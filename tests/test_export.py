@@ -11,13 +11,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import math
+import re
 from collections import Counter
 from pathlib import Path
 
 import networkx as nx
 import pytest
 import query_world
-from helpers import run_cli
+from helpers import read_gexf, run_cli
 from lxml import etree
 
 from analytics.export import (
@@ -25,6 +26,7 @@ from analytics.export import (
     UNCLUSTERED,
     coordination_graph,
     export,
+    iso_time,
     property_graph,
     write,
     write_csv,
@@ -202,7 +204,7 @@ def test_gexf_is_valid_1_3_with_colours_sizes_and_timeline(world: Graph, tmp_pat
     assert dict(graph_el.attrib) == {
         "defaultedgetype": "undirected",
         "mode": "dynamic",
-        "timeformat": "double",
+        "timeformat": "dateTime",
     }
     declared = {
         (a.getparent().get("class"), a.get("title")): a.get("type")
@@ -226,12 +228,13 @@ def test_gexf_is_valid_1_3_with_colours_sizes_and_timeline(world: Graph, tmp_pat
     c1 = graph_el.find(f"{GEXF}nodes/{GEXF}node[@id='twitter:c1']")
     assert (c1.get("label"), c1.get("start"), c1.get("end")) == (
         "patriot_hk01",
-        str(T0 + 10),
-        str(T0 + 20000),
+        iso_time(T0 + 10),
+        iso_time(T0 + 20000),
     )
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", c1.get("start"))
 
     # networkx 3.6 reads GEXF 1.3 (it tries every version it knows)
-    R = nx.read_gexf(path)
+    R = read_gexf(path)
     assert isinstance(R, nx.Graph) and not R.is_directed()
     assert R.number_of_nodes() == 12 and R.number_of_edges() == 14
     assert set(R.nodes) == ACCOUNTS | PAGES
@@ -247,7 +250,7 @@ def test_gexf_is_valid_1_3_with_colours_sizes_and_timeline(world: Graph, tmp_pat
         True,
         0.95,
     )
-    assert (node["start"], node["end"]) == (float(T0 + 10), float(T0 + 20000))
+    assert (node["start"], node["end"]) == (iso_time(T0 + 10), iso_time(T0 + 20000))
     assert node["viz"]["size"] == pytest.approx(5 + 5 * math.sqrt(3), abs=1e-3)
     assert "cluster" not in R.nodes["facebook:p1"]  # no attvalue outside a cluster
 
@@ -390,11 +393,11 @@ def test_full_property_graph(world: Graph, tmp_path: Path) -> None:
 
     path = write_gexf(P, tmp_path / "full.gexf")
     validate(path)
-    R = nx.read_gexf(path)
+    R = read_gexf(path)
     assert R.is_directed() and R.number_of_nodes() == 59 and R.number_of_edges() == 93
     colour = R.nodes["Account:twitter:c1"]["viz"]["color"]
     assert (colour["r"], colour["g"], colour["b"]) == (31, 119, 180)  # accounts blue
-    assert R.nodes["Post:twitter:s1"]["start"] == float(T0 + 10)
+    assert R.nodes["Post:twitter:s1"]["start"] == iso_time(T0 + 10)
     assert set(nx.read_graphml(write_graphml(P, tmp_path / "full.graphml")).nodes) == set(P.nodes)
 
     with pytest.raises(CibgraphError) as refused:
@@ -409,7 +412,7 @@ def test_cli_export_end_to_end(world: Graph, cli_env: dict[str, str], tmp_path: 
     proc = run_cli("export", str(out), env=cli_env)
     assert proc.stdout.strip() == f"wrote 12 nodes and 14 edges (run r2) to {out} as gexf"
     validate(out)
-    assert nx.read_gexf(out).number_of_edges() == 14
+    assert read_gexf(out).number_of_edges() == 14
 
     folder = tmp_path / "cluster0"
     proc = run_cli("export", "--cluster", "r2:0", "--format", "csv", str(folder), env=cli_env)

@@ -114,6 +114,32 @@ def test_copy_paste_text(world: Graph) -> None:
     assert col(two, "text") == [query_world.COPY.lower(), "lovely dim sum today"]
 
 
+def test_copy_paste_text_puts_a_runs_flagged_clusters_first(world: Graph) -> None:
+    plain = run(world, "copy-paste-text", min_accounts=2)
+    assert col(plain, "flagged_accounts") == [0, 0]
+    # run r2 flags c1..c4: their copied text first, its members counted
+    r2 = run(world, "copy-paste-text", min_accounts=2, run_id="r2")
+    assert col(r2, "text", "flagged_accounts") == [
+        (query_world.COPY.lower(), 3),
+        ("lovely dim sum today", 0),
+    ]
+    # the old run r1 flags o1 and o2 (who wrote about dim sum): now that text leads
+    r1 = run(world, "copy-paste-text", min_accounts=2, run_id="r1")
+    assert col(r1, "text") == ["lovely dim sum today", query_world.COPY.lower()]
+    assert col(r1, "flagged_accounts")[0] >= 1
+    only = run(world, "copy-paste-text", min_accounts=2, run_id="r1", only_flagged=True)
+    assert col(only, "text") == ["lovely dim sum today"]
+
+
+def test_coordinated_link_sharing_puts_a_runs_flagged_pairs_first(world: Graph) -> None:
+    rows = run(world, "coordinated-link-sharing", min_shared=1, run_id="r2")
+    flagged = col(rows, "flagged_members")
+    assert flagged[0] == 2 and flagged == sorted(flagged, key=lambda n: n == 0)
+    assert col(run(world, "coordinated-link-sharing", min_shared=1), "flagged_members") == [
+        0
+    ] * len(rows)
+
+
 def test_creation_bursts(world: Graph) -> None:
     rows = run(world, "creation-bursts")
     assert col(rows, "day", "created", "busiest_hour_accounts", "digit_handle_share") == [
@@ -227,3 +253,32 @@ def test_every_stored_query_has_a_test_here() -> None:
     source = Path(__file__).read_text()
     untested = [name for name in LIB if f'"{name}"' not in source]
     assert untested == []
+
+
+def test_group_posters_names_who_posts_and_the_flagged_clusters(world: Graph) -> None:
+    world.execute(
+        """
+        CREATE (g:Group {uid: 'facebook:g-test', platform: 'facebook', name: 'Test Group'})
+        WITH g
+        UNWIND [['twitter:c1', 3], ['twitter:c2', 1], ['twitter:o1', 2]] AS x
+        MATCH (a:Account {uid: x[0]})
+        UNWIND range(1, x[1]) AS i
+        CREATE (a)-[:POSTED]->(:Post {uid: 'gp:' + x[0] + ':' + toString(i)})-[:POSTED_IN]->(g)
+        """
+    )
+    try:
+        rows = run(world, "group-posters", run_id="r2")
+        assert col(rows, "group_name", "posts", "posting_accounts", "flagged_posters") == [
+            ("Test Group", 6, 3, 2)
+        ]
+        assert rows[0]["flagged_clusters"] == [0]
+        assert rows[0]["top_posters"] == [
+            "patriot_hk01",
+            "patriot_hk02",
+            col(rows, "top_posters")[0][2],
+        ]
+        assert col(run(world, "group-posters"), "flagged_posters") == [0]
+        assert run(world, "group-posters", min_posters=4) == []
+    finally:
+        world.execute("MATCH (p:Post) WHERE p.uid STARTS WITH 'gp:' DETACH DELETE p")
+        world.execute("MATCH (g:Group {uid: 'facebook:g-test'}) DETACH DELETE g")

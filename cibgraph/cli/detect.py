@@ -14,6 +14,7 @@ from analytics.communities import ENGINES
 from analytics.detect import DEFAULT_SIGNALS, DetectParams, detect
 from analytics.fromfiles import detect_files
 from analytics.outputs import write_clusters, write_edges_csv
+from analytics.spark_coaction import DEFAULT_MASTER, MASTER_ENV, SparkSettings
 from cibgraph.cli.common import settings_from
 from cibgraph.output import print_table
 from loader.store import dataset_slug
@@ -67,14 +68,57 @@ from loader.store import dataset_slug
     "narrower window, e.g. 10 (CooRTweet's flag_speed_share).",
 )
 @click.option(
+    "--compute",
+    type=click.Choice(["duckdb", "spark"]),
+    default="duckdb",
+    show_default=True,
+    help="Where the co-action join runs: on this machine (duckdb: the compiled sweep) or on "
+    "Apache Spark (pip install 'cibgraph[spark]'; reads the action store's Parquet).",
+)
+@click.option(
+    "--spark-master",
+    envvar=MASTER_ENV,
+    default=DEFAULT_MASTER,
+    show_default=True,
+    help=f"With --compute spark: the master URL (local[*], spark://HOST:7077, yarn, "
+    f"k8s://...); also ${MASTER_ENV}.",
+)
+@click.option(
+    "--spark-conf",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="With --compute spark: a Spark setting passed through (repeatable), e.g. "
+    "spark.driver.memory=8g.",
+)
+@click.option(
+    "--spark-edges",
+    metavar="DIR",
+    help="With --compute spark: keep the edge Parquet in this folder or URI (default: a "
+    "temporary folder, removed at the end).",
+)
+@click.option(
     "--engine",
     type=click.Choice(ENGINES),
     default="igraph",
     show_default=True,
     help="Community detection engine (louvain = python-louvain).",
 )
-@click.option("--resolution", type=float, default=1.0, show_default=True)
-@click.option("--seed", type=int, default=42, show_default=True)
+@click.option(
+    "--resolution",
+    type=float,
+    default=1.0,
+    show_default=True,
+    help="Community resolution (modularity's gamma): above 1 splits the coordination graph "
+    "into more, smaller clusters; below 1 merges them.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=42,
+    show_default=True,
+    help="Random seed of the community engine and the chance draws: the same data and seed "
+    "give the same clusters.",
+)
 @click.option(
     "--threshold",
     type=click.FloatRange(0, 1),
@@ -83,7 +127,13 @@ from loader.store import dataset_slug
     help="Authenticity-marker score from which a cluster aligned beyond chance (but not "
     "in lockstep) is flagged.",
 )
-@click.option("--min-size", type=click.IntRange(min=1), default=3, show_default=True)
+@click.option(
+    "--min-size",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="Smallest cluster (members) that is scored and can be flagged.",
+)
 @click.option(
     "--draws",
     type=click.IntRange(min=10),
@@ -175,6 +225,10 @@ def detect_cmd(
     max_actors: str,
     min_participation: int | None,
     fast_window: int | None,
+    compute: str,
+    spark_master: str,
+    spark_conf: tuple[str, ...],
+    spark_edges: str | None,
     engine: str,
     resolution: float,
     seed: int,
@@ -213,6 +267,7 @@ def detect_cmd(
       cibgraph detect shares.csv --signals url --min-weight 1 --min-participation 2
       cibgraph detect data/ira/ --window 60,3600      # slow coordination too
       cibgraph detect messages.csv --keep-store --out triage/   # + triage/store/*.parquet
+      cibgraph detect messages.csv --compute spark --spark-master spark://head:7077
     """
     params = DetectParams(
         signals=tuple(s.strip() for s in signals.split(",") if s.strip()),
@@ -233,7 +288,9 @@ def detect_cmd(
         percentile=percentile,
         min_symmetry=min_symmetry,
         write_edges=write_edges,
+        compute=compute,
     )
+    spark = SparkSettings(spark_master, _spark_conf(spark_conf), spark_edges)
     console = Console(stderr=True)
     say = (lambda m: console.print(f"[dim]{m}[/dim]")) if sys.stderr.isatty() else None
     if paths:
@@ -247,6 +304,7 @@ def detect_cmd(
             platform=platform,
             keep_store=keep_store,
             progress=say,
+            spark=spark,
         )
         if report.rejected:
             click.echo(
@@ -260,7 +318,7 @@ def detect_cmd(
         from cibgraph.graph import connect
 
         with connect(settings_from(ctx)) as graph:
-            result = detect(graph, params, write=not no_write, progress=say)
+            result = detect(graph, params, write=not no_write, progress=say, spark=spark)
     if result.window_estimate is not None:
         click.echo(result.window_estimate.reason(), err=True)
     if edges_out is not None:
@@ -320,6 +378,16 @@ def _window(value: str | int) -> int | str | tuple[int, ...]:
         raise click.BadParameter("must be at least 0 (or 'auto')", param_hint="--window")
     windows = tuple(sorted(set(numbers)))
     return windows[0] if len(windows) == 1 else windows
+
+
+def _spark_conf(values: tuple[str, ...]) -> dict[str, str]:
+    conf = {}
+    for value in values:
+        key, sep, setting = value.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{value!r} is not KEY=VALUE", param_hint="--spark-conf")
+        conf[key.strip()] = setting.strip()
+    return conf
 
 
 def _max_actors(value: str) -> int | None:

@@ -10,7 +10,12 @@ from rich.console import Console
 
 from cibgraph.cli.common import settings_from
 from cibgraph.investigate import run
-from cibgraph.investigation import INVESTIGATIONS_DIR, available, load_file
+from cibgraph.investigation import (
+    INVESTIGATIONS_DIR,
+    available,
+    command_line_value,
+    load_file,
+)
 from cibgraph.output import print_table
 
 
@@ -62,17 +67,27 @@ def list_cmd(folder: Path) -> None:
     "pairs",
     multiple=True,
     metavar="KEY=VALUE",
-    help="Set a ${KEY} of the investigation (repeat).",
+    help="Set a ${KEY} of the investigation (repeat). A path is read from the current "
+    "directory; paths written in the YAML are read from the YAML's folder.",
 )
 @click.pass_context
 def run_cmd(ctx: click.Context, file: Path, out: Path | None, pairs: tuple[str, ...]) -> None:
-    """Run the steps of FILE in order and write the report folder."""
+    """Run the steps of FILE in order and write the report folder.
+
+    Every value of FILE and every --param is checked before any step runs.
+
+    \b
+    Examples:
+      cibgraph demo generate data/hk --scale demo --seed 42
+      cibgraph investigate run investigations/hong-kong-2019.yaml --param data=data/hk
+      cibgraph investigate run my-case.yaml --out reports/my-case --param data=exports/
+    """
     overrides = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep:
             raise click.BadParameter(f"{pair!r} is not KEY=VALUE", param_hint="--param")
-        overrides[key.strip()] = value
+        overrides[key.strip()] = command_line_value(value)
     inv = load_file(file, overrides)
     target = out or Path("reports") / inv.name
     console = Console(stderr=True)

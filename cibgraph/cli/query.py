@@ -124,6 +124,14 @@ def run_cmd(
     """Run a stored query by NAME, a --file, or a one-off --cypher statement.
 
     Read queries cannot change the graph: a write clause is refused before it is sent.
+
+    \b
+    Examples:
+      cibgraph query run shared-page-admins -p min_pages=3
+      cibgraph query run copy-paste-text -p min_accounts=5 --format csv > copies.csv
+      cibgraph query run flagged-clusters --format json
+      cibgraph query run --file my-query.cypher -p handle=someone
+      cibgraph query run --cypher "MATCH (a:Account) RETURN count(a) AS accounts"
     """
     chosen = [x for x in (name, file, cypher) if x]
     if len(chosen) != 1:

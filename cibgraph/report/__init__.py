@@ -13,8 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
-from cibgraph.output import cell, columns, plain, to_csv, to_markdown
+from cibgraph.output import plain, to_csv, to_markdown
+from cibgraph.palette import cluster_hex
+from cibgraph.report import interactive, view
+from cibgraph.report.pages import PER_PAGE
 
 HTML_ROWS = 200  # rows per table in the HTML (the CSV has them all)
 
@@ -49,26 +53,53 @@ def write(report: dict[str, Any], figures: dict[str, tuple[str, bytes]], out: Pa
     return html
 
 
+#: Node labels of the graph's bookkeeping, not of the data: left out of the summary.
+BOOKKEEPING = {"LoadCheckpoint", "DetectionRun", "Cluster", "NewsLike"}
+
+
 def render_html(report: dict[str, Any], figures: dict[str, tuple[str, bytes]]) -> str:
     env = Environment(
         loader=FileSystemLoader(Path(__file__).parent), autoescape=select_autoescape(["html", "j2"])
     )
-    view = json.loads(json.dumps(plain(report), ensure_ascii=False))
-    for section in view["sections"]:
-        section["truncated"] = len(section["rows"]) > HTML_ROWS
-        section["columns"] = columns(section["rows"])
-        section["rows"] = [
-            {k: cell(v) for k, v in row.items()} for row in section["rows"][:HTML_ROWS]
-        ]
-    if view.get("categories"):
-        view["categories"]["columns"] = columns(view["categories"]["clusters"])
-        view["categories"]["truncated"] = len(view["categories"]["clusters"]) > HTML_ROWS
-        view["categories"]["clusters"] = view["categories"]["clusters"][:HTML_ROWS]
-    view["figures"] = [
+    r = json.loads(json.dumps(plain(report), ensure_ascii=False))
+    run_id = (r.get("detection") or {}).get("run_id")
+    for section in r["sections"]:
+        rows, involved = section.pop("rows"), section.get("involving_flagged", 0)
+        if section["name"] in PER_PAGE:
+            regroup, section["layout"] = PER_PAGE[section["name"]]
+            rows, involved = regroup(rows, involved)
+            section["involving_flagged"] = involved
+        section["table"] = view.table(
+            rows,
+            section.get("limit") or HTML_ROWS,
+            [i < involved for i in range(len(rows))],
+            run_id=run_id,
+        )
+        section["description"] = view.describe(section["description"], section.get("values", {}))
+    if r.get("categories"):
+        rows = r["categories"]["clusters"]
+        r["categories"]["table"] = view.table(
+            rows, HTML_ROWS, [bool(x.get("flagged")) for x in rows]
+        )
+    r["summary"] = {k: v for k, v in r["graph"]["nodes"].items() if v and k not in BOOKKEEPING}
+    r["pages_tied"] = [p for p in r.get("pages") or [] if p["clusters"]]
+    r["pages_untied"] = [p for p in r.get("pages") or [] if not p["clusters"]]
+    r["colours"] = {
+        str(c["index"]): cluster_hex(c["index"])
+        for c in (r.get("detection") or {}).get("clusters", [])
+    }
+    r["figures"] = [
         {"title": title, "data": base64.b64encode(png).decode("ascii")}
         for title, png in figures.values()
     ]
-    return env.get_template("template.html.j2").render(r=view)
+    if r.get("interactive"):
+        r["graph_js"] = interactive.bundle()
+        r["graph_hint"] = interactive.INSTALL_HINT
+        r["graph_data"] = Markup(interactive.script_json(r["interactive"]))
+        r["graph_app"] = Markup((Path(__file__).parent / "graph.js").read_text(encoding="utf-8"))
+        if r["graph_js"] is not None:
+            r["graph_js"] = Markup(r["graph_js"])
+    return env.get_template("template.html.j2").render(r=r)
 
 
 def markdown(report: dict[str, Any]) -> str:
@@ -102,7 +133,16 @@ def markdown(report: dict[str, Any]) -> str:
             )
         )
     if report.get("pages"):
-        lines += ["## Pages posing as news outlets", "", to_markdown(report["pages"])]
+        for title, tied in (
+            ("News-like pages tied to flagged clusters", True),
+            ("News-like pages with no coordinated support", False),
+        ):
+            rows = [
+                {"page": p["page"], "admins": ", ".join(p["admins"]), **_links(p)}
+                for p in report["pages"]
+                if bool(p["clusters"]) == tied
+            ]
+            lines += [f"## {title}", "", to_markdown(rows) if rows else "none", ""]
     if report.get("evaluation"):
         ev = report["evaluation"]
         lines += [
@@ -129,13 +169,36 @@ def markdown(report: dict[str, Any]) -> str:
             to_markdown(cat["clusters"][:HTML_ROWS]),
         ]
     for section in report["sections"]:
+        rows, limit = section["rows"], section.get("limit") or HTML_ROWS
         lines += [
             f"## {section['title']}",
             "",
-            section["description"],
+            str(view.describe(section["description"], section.get("values", {})).striptags()),
             "",
-            to_markdown(section["rows"][:HTML_ROWS]),
+            to_markdown(
+                [
+                    {k: view.text(k, v) for k, v in row.items() if not view.hidden(k)}
+                    for row in rows[:limit]
+                ]
+            ),
         ]
+        if len(rows) > limit:
+            lines += [
+                "",
+                f"First {limit} of {len(rows)} rows; all in [{section['csv']}]({section['csv']}).",
+            ]
     for name, file in report.get("figure_files", {}).items():
         lines += [f"![{name}]({file})", ""]
     return "\n".join(lines) + "\n"
+
+
+def _links(page: dict[str, Any]) -> dict[str, str]:
+    """A news-like page's ties to flagged clusters, as one cell."""
+    return {
+        "flagged clusters": "; ".join(
+            f"cluster {c['cluster']} {str(c['link']).lower()}"
+            + (f" ({c['shares']} shares)" if c.get("shares") else "")
+            for c in page["clusters"]
+        )
+        or "none"
+    }

@@ -1,6 +1,8 @@
 """The report's pictures, as PNG bytes (matplotlib, Agg backend: no display needed).
 
 * the coordination graph, coloured by cluster (flagged clusters first, a bounded sample);
+  a flagged cluster has its colour of :mod:`cibgraph.palette` (as in the HTML and the
+  Gephi files), the unflagged ones are grey;
 * activity over time of flagged clusters against the rest of the graph (the baseline);
 * account creation dates, flagged against the rest.
 """
@@ -19,18 +21,8 @@ import matplotlib.pyplot as plt
 import networkx as nx
 import numpy as np
 
-PALETTE = [
-    "#d62728",
-    "#1f77b4",
-    "#2ca02c",
-    "#ff7f0e",
-    "#9467bd",
-    "#8c564b",
-    "#e377c2",
-    "#17becf",
-    "#bcbd22",
-    "#7f7f7f",
-]
+from cibgraph.palette import cluster_hex
+
 GREY = "#c7c7c7"
 
 
@@ -69,7 +61,7 @@ def coordination_graph(result: Any, max_nodes: int = 600, seed: int = 42) -> byt
     if g.number_of_nodes() == 0:
         return None
     pos = nx.spring_layout(g, seed=seed, weight="weight", iterations=60)
-    colour = {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(flagged)}
+    colour = {c: cluster_hex(c) for c in flagged}
     fig, ax = plt.subplots(figsize=(9, 7))
     nx.draw_networkx_edges(g, pos, ax=ax, alpha=0.15, width=0.5)
     nodes = list(g.nodes)
@@ -109,13 +101,13 @@ def activity_timeline(result: Any) -> bytes | None:
     counts = [int(((day == d) & baseline).sum()) for d in days]
     x = [dt.datetime.fromtimestamp(int(d), dt.UTC) for d in days]
     ax.plot(x, counts, color="#555555", label="everyone else (baseline)", linewidth=1.5)
-    for i, c in enumerate(sorted(flagged)):
+    for c in sorted(flagged):
         mine = cluster == c
         ax.plot(
             x,
             [int(((day == d) & mine).sum()) for d in days],
             linewidth=1,
-            color=PALETTE[i % len(PALETTE)],
+            color=cluster_hex(c),
             label=f"cluster {c}",
         )
     ax.set_ylabel("posts per day")

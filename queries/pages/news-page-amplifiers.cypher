@@ -1,5 +1,5 @@
 // name: news-page-amplifiers
-// title: Pages posing as news outlets - who runs them, who amplifies them, how fast
+// title: News-like pages - who runs them, who amplifies them, how fast
 // category: pages
 // tags: [pages, amplification, timing, seed-case]
 // mode: read

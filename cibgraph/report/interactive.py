@@ -1,0 +1,134 @@
+"""The report's interactive coordination graph: its data, and the cytoscape.js bundle.
+
+The page draws the graph with `cytoscape.js <https://js.cytoscape.org>`_ (MIT), installed
+by ``npm ci --prefix tools/report-graph`` (``package-lock.json`` pins it) and inlined into
+``report.html`` when the report is written, so the page needs no network. Positions are
+computed here (igraph's Fruchterman-Reingold layout), so the page opens at once.
+
+When the bundle is not installed, :func:`bundle` returns None: the report then says so
+where the graph would be, and the static coordination picture stays.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+from cibgraph.palette import cluster_hex
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+BUNDLE_DIR = REPO_ROOT / "tools" / "report-graph"
+BUNDLE = BUNDLE_DIR / "node_modules" / "cytoscape" / "dist" / "cytoscape.min.js"
+INSTALL_HINT = "npm ci --prefix tools/report-graph"
+MAX_NODES = 800
+
+
+def bundle() -> str | None:
+    """The cytoscape.js bundle's text, or None when it is not installed."""
+    try:
+        return BUNDLE.read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
+def graph_data(
+    result: Any, labels: dict[str, str], max_nodes: int = MAX_NODES, seed: int = 42
+) -> dict[str, Any] | None:
+    """Nodes (handle, cluster, score, reasons, colour, position) and weighted edges of the
+    run's coordination graph: every flagged cluster's members first, then the other
+    clusters' most connected members, at most ``max_nodes``."""
+    import networkx as nx
+
+    combined, membership = result.combined, result.membership
+    if combined is None or len(combined) == 0 or result.actions is None:
+        return None
+    uids = result.actions.actors.values
+    g = nx.Graph()
+    for u, v, w in zip(
+        combined.u.tolist(), combined.v.tolist(), combined.weight.tolist(), strict=True
+    ):
+        if u in membership and v in membership:
+            g.add_edge(u, v, weight=float(w))
+    clusters = {c.index: c for c in result.clusters}
+    order = sorted(
+        g.nodes,
+        key=lambda n: (not clusters[membership[n]].flagged, -g.degree(n), uids[n]),
+    )
+    chosen = set(order[:max_nodes])
+    sub = g.subgraph(chosen)
+    if sub.number_of_nodes() == 0:
+        return None
+    pos = _layout(sub, seed)
+    accounts = result.actions.accounts
+    nodes = []
+    for n in sorted(sub.nodes, key=lambda n: uids[n]):
+        uid = uids[n]
+        cluster = clusters[membership[n]]
+        name = labels.get(uid) or (accounts.get(uid) or {}).get("handle") or uid
+        x, y = pos[n]
+        nodes.append(
+            {
+                "id": uid,
+                "label": name,
+                "cluster": cluster.index,
+                "flagged": cluster.flagged,
+                "score": round(cluster.score, 3),
+                "reasons": cluster.explanation,
+                "colour": cluster_hex(cluster.index),
+                "x": round(float(x) * 1000, 1),
+                "y": round(float(y) * 1000, 1),
+            }
+        )
+    edges = [
+        {"source": uids[u], "target": uids[v], "weight": round(d["weight"], 2)}
+        for u, v, d in sorted(sub.edges(data=True), key=lambda e: (uids[e[0]], uids[e[1]]))
+    ]
+    legend = [
+        {
+            "cluster": c.index,
+            "flagged": c.flagged,
+            "colour": cluster_hex(c.index),
+            "nodes": sum(1 for node in nodes if node["cluster"] == c.index),
+        }
+        for c in result.clusters
+        if any(node["cluster"] == c.index for node in nodes)
+    ]
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "legend": legend,
+        "shown": len(nodes),
+        "total": g.number_of_nodes(),
+    }
+
+
+def _layout(g: Any, seed: int) -> dict[int, tuple[float, float]]:
+    """Fruchterman-Reingold positions (igraph's, weighted; deterministic for a seed)."""
+    import igraph as ig
+
+    nodes = sorted(g.nodes)
+    index = {n: i for i, n in enumerate(nodes)}
+    edges = [(index[u], index[v]) for u, v in g.edges]
+    weights = [g.edges[u, v]["weight"] for u, v in g.edges]
+    graph = ig.Graph(n=len(nodes), edges=edges)
+    state = random.getstate()
+    random.seed(seed)  # igraph draws its starting positions from Python's random
+    try:
+        layout = graph.layout_fruchterman_reingold(weights=weights or None, niter=500)
+    finally:
+        random.setstate(state)
+    coords = layout.coords
+    xs = [c[0] for c in coords] or [0.0]
+    ys = [c[1] for c in coords] or [0.0]
+    span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9)
+    return {
+        n: ((coords[i][0] - min(xs)) / span * 2 - 1, (coords[i][1] - min(ys)) / span * 2 - 1)
+        for n, i in index.items()
+    }
+
+
+def script_json(data: Any) -> str:
+    """``data`` as JSON that is safe inside a ``<script>`` element."""
+    return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
