@@ -91,21 +91,26 @@ def lease(server: EmbeddedServer, idle_timeout: float) -> Iterator[None]:
         touch(server.data_dir, idle_timeout)
         yield
     finally:
-        with contextlib.suppress(OSError):
-            touch(server.data_dir, idle_timeout)
+        touch(server.data_dir, idle_timeout)
         with _held_guard:
             _held.discard(fd)
         os.close(fd)  # releases the shared lock
 
 
 def touch(data_dir: Path, idle_timeout: float) -> None:
-    """Record a use of the server now, and the idle timeout its command asked for."""
+    """Record a use of the server now, and the idle timeout its command asked for. Best
+    effort: on a full disk the record stays as it was (the lease alone keeps the server
+    up), and the command goes on to the error that names the disk."""
     record = {"at": time.time(), "idle_timeout": idle_timeout, "pid": os.getpid()}
     tmp = data_dir / f".{LAST_USED}.{os.getpid()}.{threading.get_ident()}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
-    with os.fdopen(fd, "w") as f:
-        f.write(json.dumps(record))
-    tmp.replace(data_dir / LAST_USED)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(json.dumps(record))
+        tmp.replace(data_dir / LAST_USED)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
 
 
 def ensure_server(server: EmbeddedServer, idle_timeout: float) -> tuple[ServerState, bool]:

@@ -27,6 +27,7 @@ def test_list_show_and_filters(cli_env: dict[str, str]) -> None:
         run_cli("query", "list", "--category", "pages", "--format", "json", env=cli_env).stdout
     )
     assert [r["name"] for r in listed] == [
+        "group-posters",
         "news-page-amplifiers",
         "pages-sharing-admins",
         "shared-page-admins",
