@@ -70,19 +70,8 @@ TWEET_COLUMNS = (
 )
 
 
-#: The columns an account is read from (in the users file and on every tweet).
-ACCOUNT_COLUMNS = (
-    "userid",
-    "user_screen_name",
-    "user_display_name",
-    "user_reported_location",
-    "user_profile_description",
-    "user_profile_url",
-    "follower_count",
-    "following_count",
-    "account_creation_date",
-    "account_language",
-)
+#: The columns an account is read from (the users file's, repeated on every tweet).
+ACCOUNT_COLUMNS = USER_COLUMNS
 
 
 def account(rec: dict[str, Any], ctx: Context) -> dict[str, Any]:
