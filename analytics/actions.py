@@ -96,6 +96,8 @@ class Actions:
     tables: dict[str, SignalTable] = field(default_factory=dict)
     accounts: dict[str, dict[str, Any]] = field(default_factory=dict)
     admins: list[tuple[str, str]] = field(default_factory=list)
+    #: Uids of the actors that are pages (a page network's members), not accounts.
+    pages: set[str] = field(default_factory=set)
 
     @property
     def actor_count(self) -> int:

@@ -71,6 +71,8 @@ def read_labels(
         with open(path, newline="", encoding="utf-8-sig") as f:
             reader = csv.DictReader(f)
             header = reader.fieldnames or []
+            if not header:
+                raise CibgraphError(f"{path}: the labels file is empty (no header)")
             if label_column not in header:
                 raise CibgraphError(
                     f"{path}: no column {label_column!r} (it has: {', '.join(header)})"
@@ -89,6 +91,10 @@ def read_labels(
             ]
     except OSError as exc:
         raise CibgraphError(f"cannot read labels file {path}: {exc.strerror}") from None
+    if not rows:
+        raise CibgraphError(
+            f"{path}: no labelled rows (every row needs a value in {column!r} and {label_column!r})"
+        )
     return rows
 
 

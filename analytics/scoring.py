@@ -212,6 +212,7 @@ def score_clusters(
         median_gap = float(np.median(found_gaps)) if found_gaps is not None else float(window) * 4
         features = {
             "size": float(n),
+            "pages": float(sum(1 for u in uids if u in acts.pages)),
             "density": internal[cluster] / (n * (n - 1) / 2) if n > 1 else 0.0,
             "coordinated_share": matched.get(cluster, 0) / total_posts if total_posts else 0.0,
             "expected_share": test.expected / total_posts if test and total_posts else 0.0,
@@ -261,6 +262,7 @@ def score_clusters(
                 members = aligned
                 features |= {
                     "size": float(len(aligned)),
+                    "pages": float(sum(1 for m in aligned if acts.actors.values[m] in acts.pages)),
                     "flag_window": float(flag.window),
                     "left_out": float(len(left_out)),
                 }
@@ -327,6 +329,17 @@ def _p_text(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
+def _members_text(size: int, pages: int) -> str:
+    """``12 accounts``, ``5 accounts and 7 pages``, ``7 pages``."""
+    accounts = size - pages
+    said = [
+        f"{n} {word}{'' if n == 1 else 's'}"
+        for n, word in ((accounts, "account"), (pages, "page"))
+        if n
+    ]
+    return " and ".join(said) or "0 accounts"
+
+
 def explain(
     f: dict[str, float],
     top_domains: list[str],
@@ -338,7 +351,7 @@ def explain(
 ) -> str:
     """One readable sentence per cluster, from its features and its test against chance
     (``wider``: the wider window, and its test, that flagged it)."""
-    parts = [f"{int(f['size'])} accounts"]
+    parts = [_members_text(int(f["size"]), int(f.get("pages", 0)))]
     if f["coordinated_share"] >= 0.05 or (test is not None and f["coordinated_share"] > 0):
         said = (
             f"{_pct(f['coordinated_share'])} of their posts repeat another member's "

@@ -383,6 +383,7 @@ class StoreReader:
                 acts.tables[signal] = self.table(signal)
         acts.accounts = self.accounts()
         acts.admins = self.admins()
+        acts.pages = self.pages()
         return acts
 
     def _text_of(self, post_codes: np.ndarray) -> list[str]:
@@ -410,6 +411,13 @@ class StoreReader:
             created = None if created_ts is None else dt.datetime.fromtimestamp(created_ts, dt.UTC)
             out[uid] = {"uid": uid, "handle": handle, "created_at": created, "hashed": hashed}
         return out
+
+    def pages(self) -> set[str]:
+        """Uids of every page the store knows."""
+        files = [] if self.memory else _files(self.root, "pages")  # fast readers: none
+        if not files:
+            return set()
+        return {uid for uid, _news in self.con.execute(_PAGES_SQL, {"files": files}).fetchall()}
 
     def admins(self) -> list[tuple[str, str]]:
         files = [] if self.memory else _files(self.root, "admins")  # fast readers: none

@@ -116,18 +116,52 @@ def to_markdown(rows: list[Mapping[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _longest_word(text: str) -> int:
+    from rich.cells import cell_len
+
+    return max((cell_len(word) for word in text.split()), default=0)
+
+
+def fits_as_table(names: list[str], cells: list[list[str]], width: int) -> bool:
+    """Whether a table of these cells fits ``width`` columns with no word split: each
+    column at least as wide as its longest word (or header), plus the borders."""
+    needed = [_longest_word(name) for name in names]
+    for values in cells:
+        for i, value in enumerate(values):
+            needed[i] = max(needed[i], _longest_word(value))
+    return sum(needed) + 3 * len(names) + 1 <= width
+
+
 def print_table(rows: list[Mapping[str, Any]], title: str | None = None) -> None:
+    """Rows as a table on stdout; when the terminal (or 80 columns, piped) is too narrow
+    for it without splitting words, one block per row instead (``name  value`` lines)."""
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=title, title_justify="left", show_lines=False)
-    names = columns(rows)
-    for i, name in enumerate(names):
-        table.add_column(name, overflow="fold", no_wrap=i == 0)
-    for row in rows:
-        table.add_row(*[cell(row.get(c)) for c in names])
     console = Console()
-    console.print(table)
+    names = columns(rows)
+    cells = [[cell(row.get(c)) for c in names] for row in rows]
+    if fits_as_table(names, cells, console.width):
+        table = Table(title=title, title_justify="left", show_lines=False)
+        for name in names:
+            table.add_column(name, overflow="fold")
+        for values in cells:
+            table.add_row(*values)
+        console.print(table)
+    else:
+        if title:
+            console.print(title, markup=False, highlight=False)
+        label = max((len(n) for n in names), default=0)
+        for number, values in enumerate(cells, start=1):
+            head = f"-[ row {number} ]"
+            rule = head + "-" * max(0, console.width - 1 - len(head))
+            console.print(rule, style="dim", markup=False, highlight=False)
+            grid = Table.grid(padding=(0, 2))
+            grid.add_column(style="bold", no_wrap=True, min_width=label)
+            grid.add_column(overflow="fold")
+            for name, value in zip(names, values, strict=True):
+                grid.add_row(name, value)
+            console.print(grid)
     console.print(f"{len(rows)} row(s)", style="dim")
 
 

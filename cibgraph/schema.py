@@ -128,3 +128,12 @@ def label_counts(graph: Graph) -> dict[str, int]:
         label: int(graph.query(count_cypher(label))[0]["count"])
         for label in (*NODE_KEYS, *EXTRA_LABELS)
     }
+
+
+#: Labels of what a load writes: a graph without any of them holds no data yet.
+DATA_LABELS: tuple[str, ...] = ("Account", "Page", "Group", "Post")
+
+
+def has_data(graph: Graph) -> bool:
+    """Whether anything was loaded (accounts, pages, groups or posts exist)."""
+    return any(int(graph.query(count_cypher(label))[0]["count"]) for label in DATA_LABELS)

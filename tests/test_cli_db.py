@@ -32,15 +32,18 @@ def test_start_info_stop_and_data_survives_restart(
 
     with connect(Settings(data_dir=fresh_data_dir)) as graph:
         graph.execute("CREATE (:Account {uid: 'twitter:99'}), (:Page {uid: 'facebook:5'})")
-    info = json.loads(run_cli("db", "info", "--json", env=fresh_env).stdout)
+    info = json.loads(run_cli("db", "info", "--format", "json", env=fresh_env).stdout)
     assert info["backend"] == "arcadedb" and info["database"] == "cibgraph"
     assert info["uri"].startswith("bolt://127.0.0.1:")
     assert info["schema_version"] == 2
     assert info["counts"]["Account"] == 1 and info["counts"]["Page"] == 1
     assert "stopped" in run_cli("db", "stop", env=fresh_env).stdout
-    assert json.loads(run_cli("db", "status", "--json", env=fresh_env).stdout)["running"] is False
+    assert (
+        json.loads(run_cli("db", "status", "--format", "json", env=fresh_env).stdout)["running"]
+        is False
+    )
     run_cli("db", "start", env=fresh_env)
-    info = json.loads(run_cli("db", "info", "--json", env=fresh_env).stdout)
+    info = json.loads(run_cli("db", "info", "--format", "json", env=fresh_env).stdout)
     assert info["counts"]["Account"] == 1 and info["counts"]["Page"] == 1
     run_cli("db", "stop", env=fresh_env)
 
@@ -50,7 +53,7 @@ def test_command_leaves_no_jvm_behind_with_no_idle_timeout(
     fresh_env: dict[str, str], fresh_data_dir: Path
 ) -> None:
     env = {**fresh_env, "CIBGRAPH_IDLE_TIMEOUT": "0"}
-    info = json.loads(run_cli("db", "info", "--json", env=env).stdout)
+    info = json.loads(run_cli("db", "info", "--format", "json", env=env).stdout)
     assert info["counts"]["Account"] == 0
     assert EmbeddedServer(fresh_data_dir).status() is None
     log = (fresh_data_dir / "server.log").read_text()
@@ -64,12 +67,12 @@ def test_killed_server_is_replaced_by_next_command(
     run_cli("db", "start", env=fresh_env)
     state = EmbeddedServer(fresh_data_dir).status()
     os.kill(state.pid, 9)
-    info = json.loads(run_cli("db", "info", "--json", env=fresh_env).stdout)
+    info = json.loads(run_cli("db", "info", "--format", "json", env=fresh_env).stdout)
     assert info["backend"] == "arcadedb" and not pid_alive(state.pid)
 
 
 def test_status_does_not_start_a_server(fresh_env: dict[str, str]) -> None:
-    status = json.loads(run_cli("db", "status", "--json", env=fresh_env).stdout)
+    status = json.loads(run_cli("db", "status", "--format", "json", env=fresh_env).stdout)
     assert status["running"] is False and "pid" not in status
 
 

@@ -46,6 +46,13 @@ def demo(
         timeout=600,
     )
     assert proc.stdout.strip().endswith(str((out / "report.html").resolve()))
+    # each step with the time since the start, then the time each kind of step took
+    assert re.search(r"^hong-kong-2019: \[\s*\d+\.\d s\] detect: ", proc.stderr, re.M)
+    assert re.search(
+        r"^hong-kong-2019: done in \d+\.\d s \(load \d+\.\d s, .*query \d+\.\d s",
+        proc.stderr,
+        re.M,
+    )
     return data, out
 
 
@@ -229,6 +236,8 @@ def test_the_page_shows_values_and_names_never_keys_or_placeholders(demo) -> Non
     assert runners
     accounts = [m for m in runners[0]["members"] if not m.endswith(" page)")]
     assert accounts and {m.split(" (")[0] for m in accounts} <= {handles[a] for a in admins}
+    # its explanation counts its pages as pages
+    assert re.match(r"\d+ accounts? and [1-9]\d* pages?; ", runners[0]["explanation"])
 
 
 def test_no_table_is_cut_without_saying_so(demo) -> None:  # type: ignore[no-untyped-def]

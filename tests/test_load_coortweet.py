@@ -4,6 +4,7 @@ from the graph, with CooRTweet's participation rule."""
 
 import csv
 import os
+import re
 from pathlib import Path
 
 from helpers import run_cli
@@ -76,11 +77,14 @@ def test_object_edges_from_the_file_and_from_the_graph(graph: Graph, tmp_path: P
 def test_cli(tmp_path: Path) -> None:
     env = {**os.environ, "CIBGRAPH_DATA_DIR": str(tmp_path / "data")}
     edges = tmp_path / "edges.csv"
-    run_cli(
+    done = run_cli(
         "detect", str(FILE), "--signals", "object", "--min-weight", "1",
         "--min-participation", "2", "--edges-out", str(edges), "--out", str(tmp_path / "o"),
         env=env,
     )  # fmt: skip
+    # step progress with the time since the start, then each kind of step's time
+    assert re.search(r"^\[\s*\d+\.\d s\] co-action edges: object$", done.stderr, re.M)
+    assert re.search(r"^done in \d+\.\d s \(.*co-action edges \d+\.\d s", done.stderr, re.M)
     with open(edges, newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert {r["signal"] for r in rows} == {"object"}

@@ -62,7 +62,7 @@ class Warm:
         return time.monotonic() - started
 
     def status(self) -> dict:
-        return json.loads(self.cli("db", "status", "--json", idle_timeout="600").stdout)
+        return json.loads(self.cli("db", "status", "--format", "json", idle_timeout="600").stdout)
 
     def state(self) -> ServerState:
         state = self.server.status()
@@ -191,7 +191,7 @@ def test_killing_the_idle_watch_ends_the_server_and_the_next_command_starts_one(
     assert state.watchdog_pid is not None
     os.kill(state.watchdog_pid, signal.SIGKILL)
     assert wait_until(lambda: not pid_alive(state.pid), timeout=30), "the JVM was orphaned"
-    info = json.loads(warm.cli("db", "info", "--json", idle_timeout="600").stdout)
+    info = json.loads(warm.cli("db", "info", "--format", "json", idle_timeout="600").stdout)
     assert info["backend"] == "arcadedb" and warm.state().pid != state.pid
 
 
@@ -206,7 +206,7 @@ def test_a_command_arriving_while_the_server_is_being_stopped_gets_a_fresh_one(
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # no command holds the server
         late = subprocess.Popen(
-            [*CLI, "db", "info", "--json"],
+            [*CLI, "db", "info", "--format", "json"],
             env=warm.env("600"),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -230,7 +230,7 @@ def test_a_failed_start_reports_the_log_tail_and_leaves_nothing(warm: Warm) -> N
     assert "exited with code" in proc.stderr and "Invalid maximum heap" in proc.stderr
     assert warm.server.status() is None and not warm.server.state_file.exists()
     assert wait_until(lambda: "idle watch" not in _processes(warm.data_dir), timeout=10)
-    info = json.loads(warm.cli("db", "info", "--json", idle_timeout="600").stdout)
+    info = json.loads(warm.cli("db", "info", "--format", "json", idle_timeout="600").stdout)
     assert info["backend"] == "arcadedb" and warm.state().mode == "warm"
 
 

@@ -84,3 +84,48 @@ def print_mapping(data: dict[str, Any], title: str, as_json: bool) -> None:
             value = "\n".join(f"{k}: {v}" for k, v in value.items())
         table.add_row(key, "" if value is None else str(value))
     Console().print(table)
+
+
+class StepLog:
+    """Progress of a command's steps on stderr, each line with the time since the start,
+    and a closing line with the time each kind of step took (``load``, ``query``, ...: the
+    words before a message's first colon)."""
+
+    def __init__(self, prefix: str = "") -> None:
+        import time
+
+        self._clock = time.monotonic
+        self._start = self._last = self._clock()
+        self._step: str | None = None
+        self._spent: dict[str, float] = {}
+        self._prefix = prefix
+        self._console = Console(stderr=True, highlight=False)
+        self._tty = self._console.is_terminal
+
+    def _close_step(self) -> None:
+        now = self._clock()
+        if self._step is not None:
+            self._spent[self._step] = self._spent.get(self._step, 0.0) + now - self._last
+        self._last = now
+
+    def __call__(self, message: str) -> None:
+        self._close_step()
+        self._step = message.split(":", 1)[0].strip() or message
+        elapsed = f"[{self._last - self._start:6.1f} s]"
+        if self._tty:
+            head = f"[bold]{self._prefix}[/bold] " if self._prefix else ""
+            self._console.print(f"{head}[dim]{elapsed}[/dim] {message}", markup=True)
+        else:
+            head = f"{self._prefix}: " if self._prefix else ""
+            click.echo(f"{head}{elapsed} {message}", err=True)
+
+    def done(self) -> None:
+        """Print how long each kind of step took, and the whole."""
+        self._close_step()
+        self._step = None
+        if not self._spent:
+            return
+        parts = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in self._spent.items())
+        total = self._last - self._start
+        head = f"{self._prefix}: " if self._prefix else ""
+        click.echo(f"{head}done in {total:.1f} s ({parts})", err=True)

@@ -7,7 +7,20 @@ import click
 from cibgraph import admin
 from cibgraph.cli.common import print_mapping, settings_from
 
-json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+
+def json_option(fn):  # type: ignore[no-untyped-def]
+    """``--format table|json`` (as every command), and the older ``--json`` kept hidden."""
+    fn = click.option(
+        "--json", "as_json", is_flag=True, hidden=True, help="Same as --format json."
+    )(fn)
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "json"]),
+        default="table",
+        show_default=True,
+        help="Output: a table, or JSON for scripts.",
+    )(fn)
 
 
 @click.group()
@@ -66,22 +79,28 @@ def stop(ctx: click.Context) -> None:
 @db.command()
 @json_option
 @click.pass_context
-def status(ctx: click.Context, as_json: bool) -> None:
+def status(ctx: click.Context, fmt: str, as_json: bool) -> None:
     """Is the embedded server running, where, and who started it (starts nothing).
 
     A warm server (started on demand by a command) shows when it stops itself unless a
     command uses it meanwhile, or that it is in use; a detached one (`db start`) runs
     until `cibgraph db stop`.
     """
-    print_mapping(admin.status(settings_from(ctx)), "embedded server", as_json)
+    print_mapping(admin.status(settings_from(ctx)), "embedded server", as_json or fmt == "json")
 
 
 @db.command()
 @json_option
 @click.pass_context
-def info(ctx: click.Context, as_json: bool) -> None:
-    """Backend, version, URI, database and node counts per label."""
-    print_mapping(admin.info(settings_from(ctx)), "graph", as_json)
+def info(ctx: click.Context, fmt: str, as_json: bool) -> None:
+    """Backend, version, URI, database and node counts per label.
+
+    \b
+    Examples:
+      cibgraph db info
+      cibgraph db info --format json | jq .counts
+    """
+    print_mapping(admin.info(settings_from(ctx)), "graph", as_json or fmt == "json")
 
 
 @db.command()

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
 
 from analytics.actions import SIGNALS
 from analytics.communities import ENGINES
@@ -15,7 +13,7 @@ from analytics.detect import DEFAULT_SIGNALS, DetectParams, detect
 from analytics.fromfiles import detect_files
 from analytics.outputs import write_clusters, write_edges_csv
 from analytics.spark_coaction import DEFAULT_MASTER, MASTER_ENV, SparkSettings
-from cibgraph.cli.common import settings_from
+from cibgraph.cli.common import StepLog, settings_from
 from cibgraph.output import print_table
 from loader.store import dataset_slug
 
@@ -214,7 +212,14 @@ from loader.store import dataset_slug
     help="With PATHS: platform of files that do not say (QUT CSV).",
 )
 @click.option("--top", type=int, default=15, show_default=True, help="Clusters to print.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output: a table of the clusters, or the whole result as JSON.",
+)
 @click.pass_context
 def detect_cmd(
     ctx: click.Context,
@@ -291,8 +296,7 @@ def detect_cmd(
         compute=compute,
     )
     spark = SparkSettings(spark_master, _spark_conf(spark_conf), spark_edges)
-    console = Console(stderr=True)
-    say = (lambda m: console.print(f"[dim]{m}[/dim]")) if sys.stderr.isatty() else None
+    say = StepLog()
     if paths:
         name = paths[0].name if paths[0].is_dir() else paths[0].stem
         out_dir = out_dir or Path.cwd() / "cibgraph-detect" / dataset_slug(name)
@@ -319,6 +323,7 @@ def detect_cmd(
 
         with connect(settings_from(ctx)) as graph:
             result = detect(graph, params, write=not no_write, progress=say, spark=spark)
+    say.done()
     if result.window_estimate is not None:
         click.echo(result.window_estimate.reason(), err=True)
     if edges_out is not None:

@@ -33,7 +33,14 @@ from cibgraph.output import print_table
     "--platform", default="twitter", show_default=True, help="With --labels: ids' platform."
 )
 @click.option("--run", "run_id", help="Detection run id (default: the newest).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output: tables, or the whole evaluation as JSON.",
+)
 @click.pass_context
 def evaluate_cmd(
     ctx: click.Context,

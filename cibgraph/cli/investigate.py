@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
 
-from cibgraph.cli.common import settings_from
+from cibgraph.cli.common import StepLog, settings_from
 from cibgraph.investigate import run
 from cibgraph.investigation import (
     INVESTIGATIONS_DIR,
@@ -38,9 +36,16 @@ def investigate() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     default=INVESTIGATIONS_DIR,
     show_default=True,
+    help="Folder of investigation YAML files.",
 )
 def list_cmd(folder: Path) -> None:
-    """The saved investigations in a folder."""
+    """The saved investigations in a folder.
+
+    \b
+    Examples:
+      cibgraph investigate list
+      cibgraph investigate list --folder my-cases/
+    """
     print_table(
         [
             {
@@ -90,13 +95,7 @@ def run_cmd(ctx: click.Context, file: Path, out: Path | None, pairs: tuple[str, 
         overrides[key.strip()] = command_line_value(value)
     inv = load_file(file, overrides)
     target = out or Path("reports") / inv.name
-    console = Console(stderr=True)
-
-    def say(message: str) -> None:
-        if sys.stderr.isatty():
-            console.print(f"[bold]{inv.name}[/bold] {message}")
-        else:
-            click.echo(f"{inv.name}: {message}", err=True)
-
+    say = StepLog(inv.name)
     html = run(inv, target, settings=settings_from(ctx), progress=say)
+    say.done()
     click.echo(f"report: {html.resolve()}")

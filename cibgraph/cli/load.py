@@ -13,11 +13,14 @@ from rich.progress import (
     Progress,
     TextColumn,
     TimeElapsedColumn,
+    TimeRemainingColumn,
 )
 from rich.table import Table
 
 from cibgraph.cli.common import settings_from
+from cibgraph.errors import CibgraphError
 from cibgraph.settings import DEFAULT_BATCH_SIZE
+from loader.estimate import estimate_records
 from loader.formats import choices
 from loader.load import LoadReport, load
 
@@ -28,6 +31,8 @@ class _RateColumn(TextColumn):
 
     def render(self, task):  # type: ignore[no-untyped-def]
         speed = task.finished_speed or task.speed
+        if task.finished and task.elapsed:  # a finished file: its whole rate
+            speed = task.completed / task.elapsed
         return f"{speed:,.0f} rows/s" if speed else ""
 
 
@@ -123,16 +128,31 @@ def load_cmd(
         MofNCompleteColumn(),
         _RateColumn(),
         TimeElapsedColumn(),
+        TextColumn("eta"),
+        TimeRemainingColumn(),
         console=console,
         disable=not sys.stderr.isatty(),
         transient=False,
     ) as bar:
         tasks: dict[str, int] = {}
 
+        def finish_all() -> None:
+            """Files are loaded one after another: a file ends when the next starts."""
+            for task_id in tasks.values():
+                task = bar.tasks[task_id]
+                if not task.finished:
+                    bar.update(task_id, total=task.completed)
+                    bar.stop_task(task_id)
+
         def progress(file: str, n: int) -> None:
             if file not in tasks:
-                tasks[file] = bar.add_task(Path(file).name, total=None)
-            bar.advance(tasks[file], n)
+                finish_all()
+                tasks[file] = bar.add_task(Path(file).name, total=estimate_records(file))
+            task_id = tasks[file]
+            bar.advance(task_id, n)
+            task = bar.tasks[task_id]
+            if task.total is not None and task.completed >= task.total:
+                bar.update(task_id, total=int(task.completed * 1.05) + 1)  # an estimate
 
         report = load(
             list(paths),
@@ -148,7 +168,15 @@ def load_cmd(
             progress=progress,
             bulk_csv=bulk_csv,
         )
+        finish_all()
     print_report(report)
+    refused = [f for f in report.files if not f.skipped and f.rejected and not f.loaded]
+    if refused:
+        names = ", ".join(Path(f.path).name for f in refused)
+        raise CibgraphError(
+            f"every record of {names} was rejected (see {report.rejects_file or 'rejects.csv'}): "
+            "check the layout (--format) and the first rejects above"
+        )
 
 
 def print_report(report: LoadReport) -> None:

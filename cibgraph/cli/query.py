@@ -11,6 +11,7 @@ from cibgraph.cypherlint import lint_project
 from cibgraph.errors import CibgraphError
 from cibgraph.graph import connect
 from cibgraph.output import FORMATS, print_table, render
+from cibgraph.schema import has_data
 from queries import registry
 
 
@@ -34,9 +35,23 @@ def query() -> None:
 @click.option("--category", help="Only this category.")
 @click.option("--tag", help="Only queries with this tag.")
 @click.option("--search", "text", help="Words to find in name, title or description.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="Output: a table on the terminal, or CSV, JSON or Markdown to redirect.",
+)
 def list_cmd(category: str | None, tag: str | None, text: str | None, fmt: str) -> None:
-    """List the stored queries."""
+    """List the stored queries.
+
+    \b
+    Examples:
+      cibgraph query list
+      cibgraph query list --category pages --format markdown
+      cibgraph query list --search hashtag
+    """
     found = registry.select(registry.library().values(), category, tag, text)
     rows = [
         {
@@ -57,7 +72,12 @@ def list_cmd(category: str | None, tag: str | None, text: str | None, fmt: str) 
 @query.command("show")
 @click.argument("name")
 def show_cmd(name: str) -> None:
-    """Show a query: description, parameters, and the Cypher to paste into Neo4j Browser."""
+    """Show a query: description, parameters, and the Cypher to paste into Neo4j Browser.
+
+    \b
+    Example:
+      cibgraph query show shared-page-admins
+    """
     q = registry.get(name)
     click.secho(f"{q.name} - {q.title}", bold=True)
     click.echo(f"category: {q.category}   mode: {q.mode}   tags: {', '.join(q.tags)}")
@@ -108,7 +128,14 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 )
 @click.option("--cypher", help="Run a one-off statement (read-only unless --write).")
 @click.option("--write", is_flag=True, help="Allow a one-off --cypher statement to write.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="Output: a table on the terminal, or CSV, JSON or Markdown to redirect.",
+)
 @click.option("--limit", type=click.IntRange(min=0), help="Print at most this many rows.")
 @click.pass_context
 def run_cmd(
@@ -150,6 +177,13 @@ def run_cmd(
     q.bind(params)  # fail on bad parameters before connecting
     with connect(settings_from(ctx)) as graph:
         rows = registry.execute(graph, q, params, limit=limit)
+        empty = not rows and not has_data(graph)
+    if empty:
+        click.echo(
+            "the graph is empty: nothing is loaded yet (cibgraph load FILES, or "
+            "cibgraph demo for a generated case)",
+            err=True,
+        )
     out = render(rows, fmt, title=q.title if q.name != "adhoc" else None)
     if out is not None:
         click.echo(out, nl=False)
