@@ -176,7 +176,7 @@ def run(
 def _exports(
     graph: Graph, formats: list[str], out: Path, run_id: str | None, say: Callable[[str], None]
 ) -> dict[str, str]:
-    from analytics.export import export
+    from cibgraph.snapshot import export
 
     written = {}
     for fmt in formats:

@@ -33,3 +33,14 @@ def cluster_colour(index: int | None) -> tuple[int, int, int]:
 def cluster_hex(index: int | None) -> str:
     """The colour of a cluster index as ``#rrggbb``; grey for None."""
     return "#{:02x}{:02x}{:02x}".format(*cluster_colour(index))
+
+
+KIND_COLOURS: dict[str, tuple[int, int, int]] = {
+    "Account": (31, 119, 180),
+    "Page": (255, 127, 14),
+    "Group": (44, 160, 44),
+    "Post": (199, 199, 199),
+    "Url": (148, 103, 189),
+    "Domain": (214, 39, 40),
+    "Hashtag": (23, 190, 207),
+}

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import networkx as nx
 
-from analytics.export import write_csv
 from cibgraph.graph import Graph
 from cibgraph.output import to_csv
+from cibgraph.snapshot import write_csv
 from loader import load
 
 

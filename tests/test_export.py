@@ -1,4 +1,4 @@
-"""Gephi snapshots (analytics/export.py, `cibgraph export`) on the hand-built query world.
+"""Gephi snapshots (cibgraph/snapshot, `cibgraph export`) on the hand-built query world.
 
 The world (tests/query_world.py) has two detection runs; the newest, r2, has clusters
 r2:0 = c1..c4 (flagged, AMPLIFIES p1), r2:1 = amp1..amp3 (flagged, AMPLIFIES p2) and
@@ -21,7 +21,9 @@ import query_world
 from helpers import read_gexf, run_cli
 from lxml import etree
 
-from analytics.export import (
+from cibgraph.errors import CibgraphError
+from cibgraph.graph import Graph
+from cibgraph.snapshot import (
     PALETTE,
     UNCLUSTERED,
     coordination_graph,
@@ -33,8 +35,6 @@ from analytics.export import (
     write_gexf,
     write_graphml,
 )
-from cibgraph.errors import CibgraphError
-from cibgraph.graph import Graph
 
 SCHEMA = Path(__file__).parent / "schemas" / "gexf-1.3-subset" / "gexf.xsd"
 GEXF = "{http://gexf.net/1.3}"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from analytics.export import DEFAULT_LIMIT, FORMATS, snapshot, write
 from cibgraph.cli.common import settings_from
 from cibgraph.graph import connect
+from cibgraph.snapshot import DEFAULT_LIMIT, FORMATS, snapshot, write
 
 
 @click.command("export")
