@@ -36,12 +36,20 @@ import numpy as np
 
 from analytics.actions import Actions
 from analytics.arrays import first_positions
+from analytics.rolled_gaps import RolledGaps
 from analytics.window_join import matched_gaps, threads
 
 DAY = 86400
 #: How far (seconds, either way) a member that shares its day-roll with another member of
 #: its cluster is also moved: far beyond a co-action window, small beside a day's rhythm.
 JITTER = 1800
+#: Draws every tested cluster gets; only a cluster whose observed count is at least
+#: ``SCREEN_Z`` spreads above those draws' mean (at some window) gets the rest. A cluster
+#: below that after 10 draws cannot reach significance after 50: its z would have to be
+#: off by more than twice its own standard error, and even then it falls short of the
+#: Benjamini-Hochberg bar over many clusters.
+SCREEN_DRAWS = 10
+SCREEN_Z = 1.0
 
 
 @dataclass
@@ -174,40 +182,143 @@ def test_window(
 ) -> WindowTest:
     """Test each cluster of ``tested`` at ``window`` against ``draws`` day-rolled
     timelines; the q-values are adjusted over ``tested`` (see :func:`adjust`)."""
+    result = test_windows(rows, lookup, (window,), tested, draws=draws, seed=seed)
+    adjust(result)
+    return result[0]
+
+
+def test_windows(
+    rows: list[MemberActions],
+    lookup: np.ndarray,
+    windows: tuple[int, ...],
+    tested: list[int],
+    *,
+    draws: int,
+    seed: int,
+    posts: np.ndarray | None = None,
+    min_excess: float = 0.0,
+) -> list[WindowTest]:
+    """Test each cluster of ``tested`` at every window of ``windows`` against the same
+    ``draws`` day-rolled timelines (one nearest-match pass per draw serves every window:
+    a post is matched within a window when its nearest match is). The q-values are left
+    to the caller (:func:`adjust`, over every window together).
+
+    Every tested cluster gets ``SCREEN_DRAWS`` draws; only those that may still be flagged
+    get the rest: at some window, a z of at least ``SCREEN_Z``, and (with ``posts``, the
+    posts per cluster) an excess over the draws' mean that could reach ``min_excess`` of
+    its posts within three standard errors of that mean. A cluster screened out keeps the
+    test of its first draws, which says how many there were."""
     n_actors = max(len(lookup), 1)
-    clusters, _, actors = matched_posts(rows, lookup, window)
     n_clusters = int(lookup.max()) + 1 if len(lookup) else 1
-    matched = np.bincount(clusters, minlength=n_clusters)
-    observed = {int(c): int(n) for c, n in enumerate(matched.tolist()) if n}
-    by_actor = np.bincount(actors, minlength=n_actors)
-    expected_by_actor = np.zeros(n_actors)
-    counts = np.zeros((draws, max(n_clusters, 1)), dtype=np.int64)
+    widest = max(windows)
+    actors, gaps = RolledGaps(rows).gaps()
+    clusters = lookup[actors]
+    observed, by_actor = [], []
+    for w in windows:
+        within = gaps <= w
+        matched = np.bincount(clusters[within], minlength=n_clusters)
+        observed.append({int(c): int(n) for c, n in enumerate(matched.tolist()) if n})
+        by_actor.append(np.bincount(actors[within], minlength=n_actors))
+    counts = np.zeros((len(windows), draws, n_clusters), dtype=np.int64)
+    actor_sums = np.zeros((len(windows), n_actors))
+    given = np.zeros(n_clusters, dtype=np.int64)  # draws each cluster was given
     start, length = time_span(rows)
     days = length // DAY
-    jitter = max(JITTER, 2 * window)
+    jitter = max(JITTER, 2 * widest)
+    members = np.flatnonzero(lookup >= 0).astype(np.int64)
+    # one generator per draw, so the draws are the same on any number of threads
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(draws)]
 
-    def draw(k: int, rng: np.random.Generator) -> np.ndarray:
-        shift = _rolls(lookup, days, jitter, rng)
-        null_clusters, _, null_actors = matched_posts(rows, lookup, window, shift, (start, length))
-        counts[k] = np.bincount(null_clusters, minlength=counts.shape[1])[: counts.shape[1]]
-        return np.bincount(null_actors, minlength=n_actors)[:n_actors]
+    def run(first: int, last: int, clusters_in: np.ndarray) -> None:
+        part = RolledGaps(_only(rows, clusters_in, n_clusters))
 
-    if tested:  # one generator per draw, so the draws are the same on any number of threads
-        streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(draws)]
+        def draw(k: int) -> np.ndarray:
+            shift = _rolls(lookup, members, days, jitter, streams[k])
+            null_a, null_g = part.gaps(shift, (start, length))
+            null_c = lookup[null_a]
+            per_actor = np.zeros((len(windows), n_actors))
+            for i, w in enumerate(windows):
+                within = null_g <= w
+                counts[i, k] = np.bincount(null_c[within], minlength=n_clusters)[:n_clusters]
+                per_actor[i] = np.bincount(null_a[within], minlength=n_actors)[:n_actors]
+            return per_actor
+
         with ThreadPoolExecutor(max_workers=threads()) as pool:  # numpy sorts release the GIL
-            for per_actor in pool.map(draw, range(draws), streams):
-                expected_by_actor += per_actor
-        expected_by_actor /= draws
-    tests = {}
-    for c in tested:
-        null = counts[:, c]
-        mean, spread = float(null.mean()), float(null.std(ddof=1)) if draws > 1 else 0.0
-        sd = max(spread, math.sqrt(mean), 1.0)
-        z = (observed.get(c, 0) - mean) / sd
-        tests[c] = ChanceTest(observed.get(c, 0), mean, spread, draws, z, _upper_tail(z))
-    result = WindowTest(window, observed, by_actor, expected_by_actor, tests)
-    adjust([result])
-    return result
+            for per_actor in pool.map(draw, range(first, last)):
+                actor_sums[:] += per_actor
+        given[clusters_in] = last
+
+    if tested and draws:
+        screen = min(SCREEN_DRAWS, draws)
+        run(0, screen, np.asarray(tested, dtype=np.int64))
+        if screen < draws:
+            open_ = [
+                c
+                for c in tested
+                if any(
+                    _may_flag(observed[i].get(c, 0), counts[i, :screen, c], posts, c, min_excess)
+                    for i in range(len(windows))
+                )
+            ]
+            if open_:
+                run(screen, draws, np.asarray(open_, dtype=np.int64))
+    actor_cluster = lookup if len(lookup) else np.zeros(0, dtype=np.int64)
+    actor_draws = np.where(actor_cluster >= 0, given[np.maximum(actor_cluster, 0)], 0)
+    found = []
+    for i, w in enumerate(windows):
+        expected_by_actor = np.zeros(n_actors)
+        has = actor_draws > 0
+        expected_by_actor[: len(actor_draws)][has] = (
+            actor_sums[i][: len(actor_draws)][has] / (actor_draws[has])
+        )
+        tests = {}
+        for c in tested:
+            null = counts[i, : int(given[c]), c]
+            n = len(null)
+            mean = float(null.mean()) if n else 0.0
+            spread = float(null.std(ddof=1)) if n > 1 else 0.0
+            z = _z(observed[i].get(c, 0), null)
+            tests[c] = ChanceTest(observed[i].get(c, 0), mean, spread, n, z, _upper_tail(z))
+        found.append(WindowTest(w, observed[i], by_actor[i], expected_by_actor, tests))
+    return found
+
+
+def _may_flag(
+    observed: int, null: np.ndarray, posts: np.ndarray | None, cluster: int, min_excess: float
+) -> bool:
+    """Whether a cluster's first draws leave it a chance of being flagged (see
+    :func:`test_windows`)."""
+    if _z(observed, null) < SCREEN_Z:
+        return False
+    if posts is None or not min_excess:
+        return True
+    mean = float(null.mean())
+    spread = float(null.std(ddof=1)) if len(null) > 1 else 0.0
+    margin = 3 * max(spread, math.sqrt(mean), 1.0) / math.sqrt(len(null))
+    return observed - mean + margin >= min_excess * float(posts[cluster])
+
+
+def _z(observed: int, null: np.ndarray) -> float:
+    """(observed - mean) / sd over the draws, the sd at least a Poisson count's with the
+    draws' mean, and at least 1."""
+    mean = float(null.mean()) if len(null) else 0.0
+    spread = float(null.std(ddof=1)) if len(null) > 1 else 0.0
+    return (observed - mean) / max(spread, math.sqrt(mean), 1.0)
+
+
+def _only(rows: list[MemberActions], clusters: np.ndarray, n_clusters: int) -> list[MemberActions]:
+    """``rows`` restricted to the actions of ``clusters`` (a cluster's matches depend on
+    its own members' actions only)."""
+    wanted = np.zeros(n_clusters, dtype=bool)
+    wanted[clusters] = True
+    found = []
+    for r in rows:
+        keep = wanted[r.cluster]
+        if keep.any():
+            found.append(
+                MemberActions(r.post[keep], r.ts[keep], r.obj[keep], r.actor[keep], r.cluster[keep])
+            )
+    return found
 
 
 def adjust(windows: list[WindowTest]) -> None:
@@ -218,19 +329,25 @@ def adjust(windows: list[WindowTest]) -> None:
         t.q = q
 
 
-def _rolls(lookup: np.ndarray, days: int, jitter: int, rng: np.random.Generator) -> np.ndarray:
-    """A roll in seconds per actor: within each cluster, members in a random order take
-    consecutive whole-day rolls from a random start, so they differ while the cluster has
-    at most ``days`` members; members after the first ``days`` (sharing a day with an
-    earlier one) are also moved by up to ``jitter`` seconds either way."""
-    order = np.lexsort((rng.random(len(lookup)), lookup))
+def _rolls(
+    lookup: np.ndarray, members: np.ndarray, days: int, jitter: int, rng: np.random.Generator
+) -> np.ndarray:
+    """A roll in seconds per actor (0 for actors in no cluster; ``members``: the actors
+    in one, by code): within each cluster, members in a random order take consecutive
+    whole-day rolls from a random start, so they differ while the cluster has at most
+    ``days`` members; members after the first ``days`` (sharing a day with an earlier one)
+    are also moved by up to ``jitter`` seconds either way."""
+    cluster_of = lookup[members]
+    # one sort of (cluster, random) packed in 64 bits: a random order within each cluster
+    order = members[np.argsort((cluster_of << 31) | rng.integers(0, 1 << 31, len(members)))]
     cluster = lookup[order]
     new = np.r_[True, cluster[1:] != cluster[:-1]]
-    rank = np.arange(len(order)) - np.maximum.accumulate(np.where(new, np.arange(len(order)), 0))
-    start = rng.integers(0, days, size=int(lookup.max()) + 2 if len(lookup) else 1)
+    index = np.arange(len(order))
+    rank = index - np.maximum.accumulate(np.where(new, index, 0))
+    start = rng.integers(0, days, size=int(lookup.max()) + 1 if len(lookup) else 1)
     moved = np.where(rank >= days, rng.integers(-jitter, jitter + 1, size=len(order)), 0)
-    rolls = np.empty(len(lookup), dtype=np.int64)
-    rolls[order] = (rank + start[cluster + 1]) % days * DAY + moved
+    rolls = np.zeros(len(lookup), dtype=np.int64)
+    rolls[order] = (rank + start[cluster]) % days * DAY + moved
     return rolls
 
 

@@ -38,7 +38,7 @@ from analytics.chance import (
     adjust,
     matched_posts,
     member_actions,
-    test_window,
+    test_windows,
 )
 from loader.urls import domain_of
 
@@ -154,14 +154,19 @@ def score_clusters(
     )
     text_matched = Counter(copies.tolist())
     tested = sorted(c for c, m in groups.items() if len(m) >= rule.min_size)
-    at = [
-        test_window(rows, lookup, w, tested, draws=rule.draws, seed=rule.seed)
-        for w in (window, *wider)
-    ]
-    adjust(at)  # one false discovery rate over every cluster at every window
-    matched, tests = at[0].matched, at[0].tests
     post_actor = np.asarray(acts.post_actor, dtype=np.int64)
     post_counts = np.bincount(post_actor, minlength=max(acts.actor_count, 1))
+    in_cluster = lookup >= 0
+    cluster_posts = np.bincount(
+        lookup[in_cluster], weights=post_counts[: len(lookup)][in_cluster],
+        minlength=int(lookup.max()) + 1 if len(lookup) else 1,
+    )  # fmt: skip
+    at = test_windows(
+        rows, lookup, (window, *wider), tested, draws=rule.draws, seed=rule.seed,
+        posts=cluster_posts, min_excess=min(rule.min_excess, rule.lockstep),
+    )  # fmt: skip
+    adjust(at)  # one false discovery rate over every cluster at every window
+    matched, tests = at[0].matched, at[0].tests
     posts_by_actor = {i: int(n) for i, n in enumerate(post_counts.tolist()) if n}
     texts_by_cluster: Counter[int] = Counter()
     if any(text_matched.values()):  # the copy-paste share's denominator: texts of members

@@ -97,3 +97,53 @@ def test_sweep_equals_the_query(rows, window, clusters):
     full = list(dict.fromkeys(full))  # a post acts on an object once
     cols = columns(full)
     assert by_sweep(*cols, window) == by_sql(*cols, window)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 30),  # post
+            st.integers(0, 5000),  # ts
+            st.integers(0, 4),  # object
+            st.integers(0, 1),  # signal
+        ),
+        min_size=1,
+        max_size=80,
+    ),
+    st.lists(st.integers(0, 3000), min_size=9, max_size=9),  # a roll per actor
+    st.integers(1, 3),
+)
+def test_rolled_gaps_equal_the_sweep_at_every_window(rows, shift, clusters):
+    """One nearest-gap pass per draw (analytics.rolled_gaps) says, for every window, the
+    matched posts the sweep finds signal by signal, with the times rolled or not."""
+    from analytics.chance import MemberActions
+    from analytics.rolled_gaps import NO_MATCH, RolledGaps
+
+    actor_of = {p: p % 9 for p, *_ in rows}
+    ts_of: dict[int, int] = {}
+    by_signal: dict[int, list[tuple[int, int, int, int, int]]] = {0: [], 1: []}
+    for p, t, o, s in rows:
+        t = ts_of.setdefault(p, t)
+        by_signal[s].append((p, actor_of[p], t, o, actor_of[p] % clusters))
+    members = []
+    for signal_rows in by_signal.values():
+        if signal_rows:
+            post, ts, obj, actor, cluster = columns(list(dict.fromkeys(signal_rows)))
+            members.append(MemberActions(post, ts, obj, actor, cluster))
+    start, length = 0, 6000
+    rolls = np.asarray(shift, dtype=np.int64)
+    prepared = RolledGaps(members)
+    posts = np.unique(np.concatenate([m.post for m in members]))
+    for rolled in (False, True):
+        actors, gaps = prepared.gaps(rolls, (start, length)) if rolled else prepared.gaps()
+        assert actors.tolist() == [actor_of[int(p)] for p in posts]
+        for window in (0, 30, 600, 4000):
+            expected: dict[int, int] = {}
+            for m in members:
+                ts = (m.ts - start + rolls[m.actor]) % length + start if rolled else m.ts
+                for p, _, g in zip(*matched_gaps(m.post, ts, m.obj, m.actor, m.cluster, window),
+                                   strict=True):  # fmt: skip
+                    expected[int(p)] = min(g, expected.get(int(p), NO_MATCH))
+            found = {int(p): int(g) for p, g in zip(posts, gaps, strict=True) if g <= window}
+            assert found == expected
