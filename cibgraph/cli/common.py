@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
@@ -65,6 +65,20 @@ def pass_settings_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         return ctx.invoke(fn)
 
     return wrapper
+
+
+def format_option(
+    choices: Sequence[str], help: str, default: str = "table"
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The ``--format`` option every command takes (its value arrives as ``fmt``)."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=default,
+        show_default=True,
+        help=help,
+    )
 
 
 def settings_from(ctx: click.Context) -> Settings:

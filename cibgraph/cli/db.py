@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from cibgraph import admin
-from cibgraph.cli.common import print_mapping, settings_from
+from cibgraph.cli.common import format_option, print_mapping, settings_from
 
 
 def json_option(fn):  # type: ignore[no-untyped-def]
@@ -13,14 +13,7 @@ def json_option(fn):  # type: ignore[no-untyped-def]
     fn = click.option(
         "--json", "as_json", is_flag=True, hidden=True, help="Same as --format json."
     )(fn)
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(["table", "json"]),
-        default="table",
-        show_default=True,
-        help="Output: a table, or JSON for scripts.",
-    )(fn)
+    return format_option(("table", "json"), "Output: a table, or JSON for scripts.")(fn)
 
 
 @click.group()

@@ -13,7 +13,7 @@ from analytics.detect import DEFAULT_SIGNALS, DetectParams, detect
 from analytics.fromfiles import detect_files
 from analytics.outputs import write_clusters, write_edges_csv
 from analytics.spark_coaction import DEFAULT_MASTER, MASTER_ENV, SparkSettings
-from cibgraph.cli.common import StepLog, settings_from
+from cibgraph.cli.common import StepLog, format_option, settings_from
 from cibgraph.output import print_table
 from loader.store import dataset_slug
 
@@ -212,14 +212,7 @@ from loader.store import dataset_slug
     help="With PATHS: platform of files that do not say (QUT CSV).",
 )
 @click.option("--top", type=int, default=15, show_default=True, help="Clusters to print.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Output: a table of the clusters, or the whole result as JSON.",
-)
+@format_option(("table", "json"), "Output: a table of the clusters, or the whole result as JSON.")
 @click.pass_context
 def detect_cmd(
     ctx: click.Context,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from cibgraph.cli.common import settings_from
+from cibgraph.cli.common import format_option, settings_from
 from cibgraph.output import print_table
 
 
@@ -33,14 +33,7 @@ from cibgraph.output import print_table
     "--platform", default="twitter", show_default=True, help="With --labels: ids' platform."
 )
 @click.option("--run", "run_id", help="Detection run id (default: the newest).")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Output: tables, or the whole evaluation as JSON.",
-)
+@format_option(("table", "json"), "Output: tables, or the whole evaluation as JSON.")
 @click.pass_context
 def evaluate_cmd(
     ctx: click.Context,

@@ -6,20 +6,17 @@ from pathlib import Path
 
 import click
 
-from cibgraph.cli.common import settings_from
+from cibgraph.cli.common import format_option, settings_from
 from cibgraph.graph import connect
 from cibgraph.snapshot import DEFAULT_LIMIT, FORMATS, snapshot, write
 
 
 @click.command("export")
 @click.argument("out", type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
+@format_option(
+    FORMATS,
+    "gexf (Gephi, with colours and timeline), graphml, or csv (OUT is a folder).",
     default="gexf",
-    show_default=True,
-    help="gexf (Gephi, with colours and timeline), graphml, or csv (OUT is a folder).",
 )
 @click.option("--run", "run_id", help="Detection run id (default: the newest run).")
 @click.option(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from cibgraph.cli.common import settings_from
+from cibgraph.cli.common import format_option, settings_from
 from cibgraph.cypherlint import lint_project
 from cibgraph.errors import CibgraphError
 from cibgraph.graph import connect
@@ -35,14 +35,7 @@ def query() -> None:
 @click.option("--category", help="Only this category.")
 @click.option("--tag", help="Only queries with this tag.")
 @click.option("--search", "text", help="Words to find in name, title or description.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="table",
-    show_default=True,
-    help="Output: a table on the terminal, or CSV, JSON or Markdown to redirect.",
-)
+@format_option(FORMATS, "Output: a table on the terminal, or CSV, JSON or Markdown to redirect.")
 def list_cmd(category: str | None, tag: str | None, text: str | None, fmt: str) -> None:
     """List the stored queries.
 
@@ -128,14 +121,7 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 )
 @click.option("--cypher", help="Run a one-off statement (read-only unless --write).")
 @click.option("--write", is_flag=True, help="Allow a one-off --cypher statement to write.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="table",
-    show_default=True,
-    help="Output: a table on the terminal, or CSV, JSON or Markdown to redirect.",
-)
+@format_option(FORMATS, "Output: a table on the terminal, or CSV, JSON or Markdown to redirect.")
 @click.option("--limit", type=click.IntRange(min=0), help="Print at most this many rows.")
 @click.pass_context
 def run_cmd(
