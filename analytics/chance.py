@@ -209,7 +209,7 @@ def test_windows(
     its posts within three standard errors of that mean. A cluster screened out keeps the
     test of its first draws, which says how many there were."""
     n_actors = max(len(lookup), 1)
-    n_clusters = int(lookup.max()) + 1 if len(lookup) else 1
+    n_clusters = max(int(lookup.max()) + 1, 1) if len(lookup) else 1
     widest = max(windows)
     actors, gaps = RolledGaps(rows).gaps()
     clusters = lookup[actors]
