@@ -96,7 +96,8 @@ def test_edges_out_with_symmetry_and_fast_window(tmp_path: Path) -> None:
     edges = tmp_path / "edges.csv"
     run_cli(
         "detect", str(FILE), "--signals", "object", "--min-weight", "1",
-        "--fast-window", "10", "--edges-out", str(edges), "--out", str(tmp_path / "o"),
+        "--window", "60", "--fast-window", "10", "--edges-out", str(edges),
+        "--out", str(tmp_path / "o"),
         env=env,
     )  # fmt: skip
     with open(edges, newline="", encoding="utf-8") as f:

@@ -217,6 +217,7 @@ def test_the_cli_writes_the_same_edges_csv(spark: object, tmp_path: Path) -> Non
     for compute in ("duckdb", "spark"):
         out = tmp_path / f"{compute}.csv"
         args = ["detect", str(qut), "--signals", "repost,url", "--min-weight", "2",
+                "--window", "60",
                 "--compute", compute, "--spark-master", "local[2]",
                 "--spark-conf", "spark.sql.shuffle.partitions=2",
                 "--out", str(tmp_path / compute), "--edges-out", str(out)]  # fmt: skip
