@@ -170,7 +170,13 @@ def load_cmd(
         )
         finish_all()
     print_report(report)
-    refused = [f for f in report.files if not f.skipped and f.rejected and not f.loaded]
+    # a file none of whose records loaded, in this run or a run it resumed from (after a
+    # checkpoint, the records left may be a file's few bad ones)
+    refused = [
+        f
+        for f in report.files
+        if not f.skipped and f.rejected and not f.loaded and not f.resumed_from
+    ]
     if refused:
         names = ", ".join(Path(f.path).name for f in refused)
         raise CibgraphError(
