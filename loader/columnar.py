@@ -24,14 +24,16 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-
-import duckdb
+from typing import TYPE_CHECKING
 
 from loader.formats.common import MAX_FIELD_CHARS
 from loader.formats.qut import COLUMNS as QUT_COLUMNS
 from loader.reader import MAX_RECORD_CHARS, MAX_RECORD_LINES, read_header
 from loader.store import StoreWriter, sql_path
 from loader.urls import domain_of, normalise_url
+
+if TYPE_CHECKING:  # imported where used: a load that never reads a file here never needs it
+    import duckdb
 
 #: Formats this module can read: the QUT toolkit's generic CSV.
 FORMATS = ("qut",)
@@ -173,6 +175,8 @@ CREATE OR REPLACE TABLE {table} AS
 def write_qut(path: Path, store: StoreWriter, part: str, platform: str) -> int | None:
     """Read a QUT CSV into ``store`` as part ``part``; the record count, or None when a
     record needs the row parser (see the module doc)."""
+    import duckdb
+
     con = duckdb.connect()
     try:
         found = read_qut(con, path, platform)
@@ -189,6 +193,8 @@ def read_qut(
     """Read a QUT CSV into the tables ``{name}_actions`` and ``{name}_accounts`` of ``con``
     (the store's columns); the record count, or None when a record needs the row parser.
     ``name`` is an identifier chosen by the caller, never user text."""
+    import duckdb
+
     if _has_nul(path):
         return None
     _, delimiter = read_header(path)

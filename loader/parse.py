@@ -17,7 +17,9 @@ marks its part cut, and everything from that part on is
 read again in one process, as if there were no parts. Each part's rows, rejects and
 dropped fields come back in file order, so the summary and ``rejects.csv`` are the same
 as a sequential read's; each part writes its own action-store parts, ordered by their
-``seq`` as a sequential load would order them.
+``seq`` as a sequential load would order them. A layout that merges a post's several rows
+(:attr:`~loader.formats.FormatSpec.merges_rows`) is read in parts only when nothing is
+written; with an action store, in order in one process.
 """
 
 from __future__ import annotations
@@ -33,22 +35,21 @@ from typing import TYPE_CHECKING
 
 from loader.formats import Context, FormatSpec
 from loader.formats.common import RowError
-from loader.reader import (
-    MAX_JSON_DOCUMENT_BYTES,
-    Record,
-    Span,
-    read_csv,
-    read_json_messages,
-    read_jsonl,
-)
+from loader.jsonread import MAX_JSON_DOCUMENT_BYTES, read_json_messages, read_jsonl
+from loader.reader import Record, Span, read_csv
 from loader.records import Reject, Row
 from loader.writer import Batch
 
 if TYPE_CHECKING:
     from loader.store import StoreWriter
 
-#: The size of one part of a file parsed in parallel.
+#: The size of one part of a file parsed in parallel, at most ...
 PART_BYTES = 8 << 20
+#: ... and at least (unless PART_BYTES is smaller): a file of fewer bytes than
+#: PARTS_PER_WORKER parts of PART_BYTES per worker is cut into smaller parts, so that every
+#: core has several to take in turn and none is left with the last long one.
+MIN_PART_BYTES = 1 << 20
+PARTS_PER_WORKER = 4
 #: How far past a part's planned end its CSV boundary is looked for.
 MAX_BOUNDARY_SEARCH = 4 << 20
 #: seq steps between parts (each part's batches count up from its own base).
@@ -65,18 +66,20 @@ def parsed_rows(
     """(row or reject, records consumed so far). The known columns ``fill`` (those the
     file lacks) reach the parser as None; fields the parser dropped are passed to
     ``drop(line, field, reason)``."""
+    parse, dropped = spec.parse, ctx.dropped  # (the list is only ever changed in place)
     for count, item in enumerate(records, start=1):
-        if isinstance(item, Reject):
+        if type(item) is Reject:
             yield item, count
             continue
         fields = item.fields
         for name in fill:
             fields[name] = None
-        ctx.dropped.clear()
+        if dropped:
+            dropped.clear()
         try:
-            row = spec.parse(fields, ctx)
-            if ctx.dropped and drop is not None:
-                for fld, reason in ctx.dropped:
+            row = parse(fields, ctx)
+            if dropped and drop is not None:
+                for fld, reason in dropped:
                     drop(item.line, fld, reason)
             yield row, count
         except RowError as exc:
@@ -93,7 +96,7 @@ def records_of(
         return read_json_messages(path, skip=skip, span=span)
     if spec.jsonl:
         return read_jsonl(path, skip=skip, span=span)
-    return read_csv(path, skip=skip, span=span)
+    return read_csv(path, skip=skip, span=span, columns=spec.reads or None)
 
 
 def workers() -> int:
@@ -107,11 +110,14 @@ def workers() -> int:
 
 def splittable(path: Path, spec: FormatSpec) -> bool:
     """Whether ``path`` is parsed in parts: more than one core, a layout whose records
-    parse on their own (not rows that continue the row before), and at least two parts'
-    worth of bytes; a JSON document must be valid UTF-8 and not too large (else one
-    process reads it, to reject it whole)."""
+    parse on their own (not rows that continue the row before, unless they only merge a
+    post's rows: :attr:`~loader.formats.FormatSpec.merges_rows`), and at least two small
+    parts' worth of bytes; a JSON document must be valid UTF-8 and not too large (else
+    one process reads it, to reject it whole)."""
     size = path.stat().st_size
-    if workers() < 2 or spec.stateful or size < 2 * PART_BYTES:
+    if workers() < 2 or (spec.stateful and not spec.merges_rows):
+        return False
+    if size < 2 * min(PART_BYTES, MIN_PART_BYTES):
         return False
     if spec.json_document:
         if size > MAX_JSON_DOCUMENT_BYTES:
@@ -131,7 +137,9 @@ def _lines_in(data: bytes) -> int:
 def spans(path: Path, spec: FormatSpec, part_bytes: int | None = None) -> list[Span]:
     """The file's parts, in order (see the module doc)."""
     size = path.stat().st_size
-    step = part_bytes or PART_BYTES
+    step = part_bytes or min(
+        PART_BYTES, max(MIN_PART_BYTES, size // (workers() * PARTS_PER_WORKER))
+    )
     if size == 0:
         return [Span(0, 0, 1)]
     cuts, line_at = [0], [1]
@@ -194,12 +202,14 @@ class _Job:
 _JOB: _Job | None = None  # set in the parent before the workers fork
 
 
-def _parse_part(numbered: tuple[int, Span]) -> PartResult:
+def _parse_part(numbered: tuple[int, Span | None]) -> PartResult:
     index, span = numbered
     job = _JOB
     assert job is not None
     result = PartResult()
     batch, batches = Batch(), 0
+    if job.store is None:  # nothing is written: the rows are only counted
+        return _count_part(job, span, result)
 
     def flush() -> None:
         nonlocal batch, batches
@@ -229,7 +239,27 @@ def _parse_part(numbered: tuple[int, Span]) -> PartResult:
         if len(batch) >= job.batch_size:
             flush()
     flush()
-    result.cut = span.cut
+    result.cut = span is not None and span.cut
+    return result
+
+
+def _count_part(job: _Job, span: Span | None, result: PartResult) -> PartResult:
+    """:func:`_parse_part` when nothing is written: the rows are counted, not batched."""
+    drops = result.drops.append
+    rows = parsed_rows(
+        records_of(job.path, job.spec, span=span),
+        job.spec,
+        job.ctx,
+        lambda line, fld, why: drops((line, fld, why)),
+        job.fill,
+    )
+    rejects = result.rejects.append
+    for item, _ in rows:
+        result.records += 1
+        if type(item) is Reject:
+            rejects(item)
+    result.loaded = result.records - len(result.rejects)
+    result.cut = span is not None and span.cut
     return result
 
 
@@ -247,10 +277,16 @@ def parse_in_parts(
     """Parse ``path`` in parts on :func:`workers` processes, handing each part's result to
     ``on_part`` in file order (see the module doc)."""
     global _JOB
-    parts = spans(path, spec)
     if store is not None:
         store.note_dataset()  # before the workers, which then find it noted
     _JOB = _Job(path, spec, ctx, fill, batch_size, store, part_prefix, time.time_ns())
+    if spec.merges_rows and store is not None:  # a post's rows must be read in order
+        try:
+            on_part(_parse_part((0, None)))  # the whole file, streamed
+        finally:
+            _JOB = None
+        return
+    parts = spans(path, spec)
     redo: int | None = None
     try:
         context = multiprocessing.get_context("fork")

@@ -1,15 +1,15 @@
-"""Stream records out of CSV and JSONL files with their line numbers.
+"""Stream records out of CSV files with their line numbers (JSON: :mod:`loader.jsonread`).
 
 Every physical problem becomes a :class:`~loader.records.Reject` naming file, line and
-field: bytes that are not UTF-8, NUL bytes, wrong column counts, absurdly long fields,
-broken JSON. Good records stream on in bounded memory.
+field: bytes that are not UTF-8, NUL bytes, wrong column counts, absurdly long fields.
+Good records stream on in bounded memory.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
+import operator
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,11 +25,36 @@ _NUL_MARK = "\udc00"  # never produced by decoding, so it marks a NUL byte we re
 _BAD_TEXT = re.compile("[\udc00-\udcff]")
 
 
-@dataclass
+def _bad_text(text: str) -> bool:
+    """Whether ``text`` holds a byte that was not UTF-8 or a marked NUL (``_BAD_TEXT``).
+    Text read here holds no other surrogate, so a text UTF-8 can encode holds neither;
+    that is asked first, at C speed."""
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _BAD_TEXT.search(text) is not None
+    return False
+
+
 class Record:
-    line: int
-    fields: dict[str, Any]
-    raw: str
+    """A record read: its first physical line, its fields by name, and (for a reject
+    made of it later) ``raw``, its first 500 characters made printable."""
+
+    __slots__ = ("_text", "fields", "line")
+
+    def __init__(self, line: int, fields: dict[str, Any], text: str) -> None:
+        self.line = line
+        self.fields = fields
+        self._text = text  # the record as read; raw is made of it only when asked for
+
+    @property
+    def raw(self) -> str:
+        return _printable(self._text[:500])
+
+    def __repr__(self) -> str:
+        return f"Record(line={self.line!r}, fields={self.fields!r})"
 
 
 @dataclass
@@ -190,13 +215,28 @@ def read_header(path: Path) -> tuple[list[str], str]:
     return [h.strip() for h in fields], delimiter
 
 
-def read_csv(path: Path, *, skip: int = 0, span: Span | None = None) -> Iterator[Record | Reject]:
+def read_csv(
+    path: Path,
+    *,
+    skip: int = 0,
+    span: Span | None = None,
+    columns: tuple[str, ...] | None = None,
+) -> Iterator[Record | Reject]:
     """Records of a CSV file with a header row; ``skip`` data records are passed over
     without checks (resuming after a checkpoint). With ``span``, only the records of that
-    part of the file (the header is read from the file's first line)."""
+    part of the file (the header is read from the file's first line). With ``columns``, a
+    record's fields are only those of its columns named there (every field is checked)."""
     header, delimiter = read_header(path)
     width = len(header)
     name = str(path)
+    names: list[str] | tuple[str, ...] = header
+    pick: Any = None  # values -> the values of ``names``
+    if columns is not None:
+        kept = [i for i, column in enumerate(header) if column in set(columns)]
+        names = tuple(header[i] for i in kept)
+        pick = operator.itemgetter(*kept) if len(kept) > 1 else None
+        if len(kept) < 2:  # itemgetter of one index gives the value, not a tuple
+            names, pick = header, None
     with (
         open(path, encoding="utf-8-sig", errors="surrogateescape", newline="")
         if span is None
@@ -241,12 +281,13 @@ def read_csv(path: Path, *, skip: int = 0, span: Span | None = None) -> Iterator
             index += 1
             if index <= skip:
                 continue
-            raw = delimiter.join(values)[:500]
             if len(values) != width:
+                raw = delimiter.join(values)[:500]
                 yield Reject(
                     name, start, "", f"expected {width} columns, got {len(values)}", _printable(raw)
                 )
                 continue
+            joined = delimiter.join(values)
             if end > start:
                 row_like = _row_like_lines(values, delimiter, width)
                 if row_like >= MAX_ROW_LIKE_LINES:
@@ -257,14 +298,17 @@ def read_csv(path: Path, *, skip: int = 0, span: Span | None = None) -> Iterator
                         f"lines {start}-{end}: a quoted field holds {row_like} lines that read "
                         "as whole rows of this file (an unclosed quote?); none of them was read "
                         "as a record",
-                        _printable(raw),
+                        _printable(joined[:500]),
                     )
                     continue
-            problem = _check_fields(header, values)
-            if problem:
-                yield Reject(name, start, problem[0], problem[1], _printable(raw))
-                continue
-            yield Record(start, dict(zip(header, values, strict=True)), raw)
+            # the fields joined are at least as long as the longest, and hold what it holds
+            if len(joined) > MAX_FIELD_CHARS or _bad_text(joined):
+                problem = _check_fields(header, values)
+                if problem:
+                    yield Reject(name, start, problem[0], problem[1], _printable(joined[:500]))
+                    continue
+            fields = dict(zip(names, values if pick is None else pick(values), strict=True))
+            yield Record(start, fields, joined)
 
 
 def _row_like_lines(values: list[str], delimiter: str, width: int) -> int:
@@ -295,250 +339,3 @@ def _check_fields(header: list[str], values: list[str]) -> tuple[str, str] | Non
 
 def _printable(raw: str) -> str:
     return raw.encode("utf-8", "backslashreplace").decode("utf-8")
-
-
-def read_jsonl(path: Path, *, skip: int = 0, span: Span | None = None) -> Iterator[Record | Reject]:
-    """One JSON object per line; blank lines ignored. With ``span``, the lines of that
-    part of the file."""
-    name = str(path)
-    index = 0
-    with (
-        open(path, encoding="utf-8-sig", errors="surrogateescape")
-        if span is None
-        else span.text(path, "utf-8-sig", newline=None)
-    ) as f:
-        for number, line in enumerate(f, start=1 if span is None else span.line):
-            if not line.strip():
-                continue
-            index += 1
-            if index <= skip:
-                continue
-            raw = _printable(line.strip()[:500])
-            if _BAD_TEXT.search(line):
-                yield Reject(name, number, "", "contains bytes that are not valid UTF-8", raw)
-                continue
-            if len(line) > MAX_JSON_LINE_CHARS:
-                yield Reject(name, number, "", f"line of {len(line):,} characters is too long")
-                continue
-            try:
-                obj = json.loads(line.strip(), parse_constant=_no_constant)
-            except json.JSONDecodeError as exc:
-                yield Reject(
-                    name, number, "", f"invalid JSON: {exc.msg} at column {exc.colno}", raw
-                )
-                continue
-            except (RecursionError, ValueError) as exc:
-                yield Reject(name, number, "", f"unreadable JSON: {str(exc)[:80]}", raw)
-                continue
-            yield _json_record(name, number, obj, raw, source=line)
-
-
-def _no_constant(token: str) -> None:
-    raise ValueError(f"{token} is not a number a record can hold")
-
-
-#: How deep a record's JSON may nest: an X API v2 page nests 10 deep
-#: (data[].entities.urls[].images[].url); deeper is hostile.
-MAX_JSON_DEPTH = 16
-#: The longest JSON line read: an X API v2 page of 500 tweets with its includes.
-MAX_JSON_LINE_CHARS = 16_000_000
-
-
-def _bad_json_value(obj: object, key: str = "", depth: int = 0) -> tuple[str, str] | None:
-    """(field, reason) for a value no graph can store: NUL, lone surrogates (not UTF-8),
-    integers beyond 64 bits, nesting deeper than records have."""
-    if depth > MAX_JSON_DEPTH:
-        return key, f"nested deeper than {MAX_JSON_DEPTH} levels"
-    if isinstance(obj, str):
-        if "\0" in obj:
-            return key, "contains a NUL character"
-        if _SURROGATE.search(obj):
-            return key, "contains a lone surrogate (not valid Unicode)"
-    elif isinstance(obj, bool):
-        return None
-    elif isinstance(obj, int):
-        if not -(2**63) <= obj < 2**63:
-            return key, f"integer {str(obj)[:30]} does not fit in 64 bits"
-    elif isinstance(obj, dict):
-        for k, v in obj.items():
-            found = _bad_json_value(k, str(k)[:60], depth + 1) or _bad_json_value(
-                v, key or str(k)[:60], depth + 1
-            )
-            if found:
-                return found
-    elif isinstance(obj, list):
-        for v in obj:
-            found = _bad_json_value(v, key, depth + 1)
-            if found:
-                return found
-    return None
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-#: In JSON text: the escapes that decode to a NUL or a lone surrogate (a high one not
-#: followed by a low one, a low one not after a high one).
-_RISKY_ESCAPE = re.compile(
-    r"\\u0000"
-    r"|\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])"
-    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
-)
-_INT64 = range(-(2**63), 2**63)
-
-
-def _plain_json(source: str, obj: object) -> bool:
-    """True when ``obj``, decoded from the JSON text ``source``, holds nothing
-    :func:`_bad_json_value` refuses: its strings can hold a NUL or a lone surrogate only
-    through an escape in the text, so they are read there at C speed, and the walk over
-    the containers checks only nesting and integers. False sends the record through the
-    full walk, which names the field."""
-    if "\\u" in source and _RISKY_ESCAPE.search(source):
-        return False
-    return _shallow(obj, 0)
-
-
-def _shallow(obj: object, depth: int) -> bool:
-    if depth >= MAX_JSON_DEPTH:  # its items (keys included) would be nested too deep
-        return not obj
-    for value in obj.values() if type(obj) is dict else obj:  # type: ignore[attr-defined]
-        kind = type(value)
-        if kind is dict or kind is list:
-            if not _shallow(value, depth + 1):
-                return False
-        elif kind is int and value not in _INT64:
-            return False
-    return True
-
-
-def first_jsonl_keys(path: Path) -> list[str]:
-    with open(path, encoding="utf-8-sig", errors="replace") as f:
-        for line in f:
-            if line.strip():
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError:
-                    return []
-                return list(obj) if isinstance(obj, dict) else []
-    return []
-
-
-#: The largest Telegram export read whole (the messages of one chat, without media).
-MAX_JSON_DOCUMENT_BYTES = 2 * 1024**3
-_MESSAGES = re.compile(r'"messages"\s*:\s*\[')
-
-
-def _json_record(
-    name: str,
-    number: int,
-    obj: object,
-    raw: str,
-    extra: dict[str, object] | None = None,
-    *,
-    source: str,
-) -> Record | Reject:
-    """A decoded JSON value (decoded from the text ``source``) as a record (with ``extra``
-    keys added), or the reason it cannot be one: not an object, a value no record can
-    hold, or a field that is too long."""
-    if not isinstance(obj, dict):
-        return Reject(name, number, "", "expected a JSON object", raw)
-    problem = None if _plain_json(source, obj) else _bad_json_value(obj)
-    if problem:
-        return Reject(name, number, problem[0], problem[1], raw)
-    too_long = next(
-        (k for k, v in obj.items() if isinstance(v, str) and len(v) > MAX_FIELD_CHARS), None
-    )
-    if too_long:
-        return Reject(name, number, too_long, f"longer than {MAX_FIELD_CHARS:,} characters", raw)
-    return Record(number, {**obj, **extra} if extra else obj, raw)
-
-
-def read_json_messages(
-    path: Path, *, skip: int = 0, span: Span | None = None
-) -> Iterator[Record | Reject]:
-    """The ``messages`` of a JSON document (a Telegram Desktop export), one record each
-    with the line it starts on; the document's other top-level keys ride along on every
-    record under ``"__chat"``. A message that is not a JSON object is rejected; a document
-    with no ``messages`` list yields one reject. With ``span`` (a file that is valid
-    UTF-8, cut before a message: see :mod:`loader.parse`), the messages of that part; a
-    part that does not end where a message does is marked cut."""
-    name = str(path)
-    size = path.stat().st_size
-    if size > MAX_JSON_DOCUMENT_BYTES:
-        yield Reject(name, 1, "", f"larger than {MAX_JSON_DOCUMENT_BYTES:,} bytes")
-        return
-    if span is None:
-        text = path.read_text(encoding="utf-8-sig", errors="surrogateescape")
-    else:
-        text = span.text(path, "utf-8-sig", newline=None).read()
-    if _BAD_TEXT.search(text):
-        yield Reject(name, 1, "", "contains bytes that are not valid UTF-8")
-        return
-    head = text
-    if span is not None and span.start > 0:  # the chat's keys are at the file's start
-        with open(path, "rb") as f:
-            head = f.read(1 << 20).decode("utf-8-sig", errors="replace")
-    found = _MESSAGES.search(head)
-    if found is None:
-        yield Reject(name, 1, "messages", 'no "messages" list: not a chat export')
-        return
-    chat: dict[str, object] = {}
-    try:  # the chat's own keys come before its messages (name, type, id)
-        keys = json.loads(head[: found.start()].rstrip().rstrip(",") + "}")
-        chat = keys if isinstance(keys, dict) else {}
-    except (json.JSONDecodeError, RecursionError):
-        chat = {}
-    constants: list[str] = []  # NaN / Infinity met in the message being decoded
-
-    def constant(token: str) -> None:
-        constants.append(token)
-
-    decoder = json.JSONDecoder(parse_constant=constant)
-    if span is not None and span.start > 0:
-        position, line = 0, span.line
-    else:
-        position, line = found.end(), text.count("\n", 0, found.end()) + 1
-    last = span is None or span.end >= size
-    index = 0
-    while True:
-        while position < len(text) and text[position] in " \t\r\n,":
-            if text[position] == "\n":
-                line += 1
-            position += 1
-        if position >= len(text) or text[position] == "]":
-            if span is not None and not last and position < len(text):
-                span.cut = True  # the list ended inside a part: not a message boundary
-            return
-        start_line = line
-        constants.clear()
-        try:
-            obj, end = decoder.raw_decode(text, position)
-        except (json.JSONDecodeError, RecursionError, ValueError) as exc:
-            if not last:  # a message cut by the part's end, or a real error: read again
-                span.cut = True  # type: ignore[union-attr]
-                return
-            yield Reject(name, start_line, "", f"unreadable JSON: {str(exc)[:80]}")
-            return  # nothing after it can be trusted to start a message
-        line += text.count("\n", position, end)
-        raw = _printable(text[position : min(end, position + 500)])
-        start, position = position, end
-        index += 1
-        if index <= skip:
-            continue
-        if constants:  # valid syntax, so the next message still starts where it should
-            yield Reject(
-                name, start_line, "", f"{constants[0]} is not a number a record can hold", raw
-            )
-            continue
-        yield _json_record(
-            name, start_line, obj, raw, extra={"__chat": chat}, source=text[start:end]
-        )
-
-
-def first_json_keys(path: Path) -> list[str]:
-    """The top-level keys before ``messages`` of a JSON document, and ``messages``."""
-    with open(path, encoding="utf-8-sig", errors="replace") as f:
-        head = f.read(1 << 16)
-    found = _MESSAGES.search(head)
-    if found is None:
-        return []
-    keys = re.findall(r'"([A-Za-z_]+)"\s*:', head[: found.start()])
-    return [*keys, "messages"]

@@ -6,7 +6,7 @@ for DuckDB, polars, pandas and Spark users in ``docs/action-store.md``)::
 
     <store>/
       manifest.json                         version, datasets, the graph fingerprint
-      actions/dataset=<slug>/<part>.parquet  one row per timed post (ACTION_SCHEMA)
+      actions/dataset=<slug>/<part>.parquet  one row per timed post (tables()['actions'])
       accounts/dataset=<slug>/<part>.parquet uid, handle, created_ts, hashed
       pages/dataset=<slug>/<part>.parquet    uid, name, news_like
       admins/dataset=<slug>/<part>.parquet   account, page
@@ -21,6 +21,7 @@ batch was written); readers keep the last row of each post, account or page.
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -30,55 +31,83 @@ import time
 from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
-
-import pyarrow as pa
-import pyarrow.parquet as pq
+from typing import TYPE_CHECKING, Any
 
 from loader.records import PostLinks, Props
 from loader.text import normalise_text
 from loader.urls import domain_of
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 STORE_VERSION = 2  # 2: actions have objects
 MANIFEST = "manifest.json"
 
-ACTION_SCHEMA = pa.schema(
-    [
-        ("post", pa.string()),  # uid of the post ("platform:id")
-        ("actor", pa.string()),  # its author's uid, or its page/group's when it has no author
-        ("ts", pa.int64()),  # epoch seconds, UTC
-        ("kind", pa.string()),  # post | repost | reply | quote
-        ("repost_of", pa.string()),  # uid of the reposted post, when known
-        ("reply_to", pa.string()),  # uid of the post replied to
-        ("posted_in", pa.string()),  # uid of the page or group it was posted in
-        ("urls", pa.list_(pa.string())),  # normalised urls (loader.urls)
-        ("domains", pa.list_(pa.string())),  # their domains, without www.
-        ("hashtags", pa.list_(pa.string())),  # lower-cased, without '#'
-        ("objects", pa.list_(pa.string())),  # keys of anything else it shares (CooRTweet)
-        ("text", pa.string()),  # the text as published
-        ("text_key", pa.string()),  # normalise_text(text) ("" for reposts; null: not computed)
-        ("seq", pa.int64()),  # when the batch was written (ns): the last row of a post wins
-    ]
-)
-ACCOUNT_SCHEMA = pa.schema(
-    [
-        ("uid", pa.string()),
-        ("handle", pa.string()),
-        ("created_ts", pa.int64()),  # account creation, epoch seconds
-        ("hashed", pa.bool_()),
-        ("seq", pa.int64()),
-    ]
-)
-PAGE_SCHEMA = pa.schema(
-    [("uid", pa.string()), ("name", pa.string()), ("news_like", pa.bool_()), ("seq", pa.int64())]
-)
-ADMIN_SCHEMA = pa.schema([("account", pa.string()), ("page", pa.string())])
-TABLES: dict[str, pa.Schema] = {
-    "actions": ACTION_SCHEMA,
-    "accounts": ACCOUNT_SCHEMA,
-    "pages": PAGE_SCHEMA,
-    "admins": ADMIN_SCHEMA,
+#: The store's tables, in the order a batch writes them.
+TABLE_NAMES = ("actions", "accounts", "pages", "admins")
+_SCHEMA_NAMES = {
+    "ACTION_SCHEMA": "actions",
+    "ACCOUNT_SCHEMA": "accounts",
+    "PAGE_SCHEMA": "pages",
+    "ADMIN_SCHEMA": "admins",
 }
+
+
+@functools.cache
+def tables() -> dict[str, pa.Schema]:
+    """table -> its Arrow schema (pyarrow is imported here, when a store is written or
+    read: a load that writes no store never pays for it)."""
+    import pyarrow as pa
+
+    return {
+        "actions": pa.schema(
+            [
+                ("post", pa.string()),  # uid of the post ("platform:id")
+                ("actor", pa.string()),  # its author's uid, or its page/group's when it has none
+                ("ts", pa.int64()),  # epoch seconds, UTC
+                ("kind", pa.string()),  # post | repost | reply | quote
+                ("repost_of", pa.string()),  # uid of the reposted post, when known
+                ("reply_to", pa.string()),  # uid of the post replied to
+                ("posted_in", pa.string()),  # uid of the page or group it was posted in
+                ("urls", pa.list_(pa.string())),  # normalised urls (loader.urls)
+                ("domains", pa.list_(pa.string())),  # their domains, without www.
+                ("hashtags", pa.list_(pa.string())),  # lower-cased, without '#'
+                ("objects", pa.list_(pa.string())),  # keys of anything else it shares
+                ("text", pa.string()),  # the text as published
+                # normalise_text(text) ("" for reposts; null: not computed)
+                ("text_key", pa.string()),
+                ("seq", pa.int64()),  # when the batch was written (ns): a post's last row wins
+            ]
+        ),
+        "accounts": pa.schema(
+            [
+                ("uid", pa.string()),
+                ("handle", pa.string()),
+                ("created_ts", pa.int64()),  # account creation, epoch seconds
+                ("hashed", pa.bool_()),
+                ("seq", pa.int64()),
+            ]
+        ),
+        "pages": pa.schema(
+            [
+                ("uid", pa.string()),
+                ("name", pa.string()),
+                ("news_like", pa.bool_()),
+                ("seq", pa.int64()),
+            ]
+        ),
+        "admins": pa.schema([("account", pa.string()), ("page", pa.string())]),
+    }
+
+
+def __getattr__(name: str) -> Any:
+    """``ACTION_SCHEMA``, ``ACCOUNT_SCHEMA``, ``PAGE_SCHEMA``, ``ADMIN_SCHEMA`` and
+    ``TABLES``, built on first use (see :func:`tables`)."""
+    if name == "TABLES":
+        return tables()
+    if name in _SCHEMA_NAMES:
+        return tables()[_SCHEMA_NAMES[name]]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def dataset_slug(dataset: str) -> str:
@@ -151,6 +180,9 @@ def sql_path(path: Path) -> str:
 def write_part(path: Path, schema: pa.Schema, rows: list[dict[str, Any]]) -> None:
     """Write ``rows`` as one Parquet file at ``path``, atomically."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     pq.write_table(pa.Table.from_pylist(rows, schema=schema), tmp, compression="zstd")
     tmp.replace(path)
@@ -190,7 +222,7 @@ class StoreWriter:
         for table, found in rows.items():
             path = self.part_path(table, part)
             if found:
-                write_part(path, TABLES[table], found)
+                write_part(path, tables()[table], found)
             else:
                 path.unlink(missing_ok=True)  # a replaced part that had rows before
         self.note_dataset()
@@ -210,7 +242,7 @@ class StoreWriter:
     def drop_parts(self, prefix: str, which: Callable[[str], bool]) -> None:
         """Delete this dataset's parts named ``prefix...`` for which ``which(name)``, and
         what a writer stopped midway left of them."""
-        for table in TABLES:
+        for table in TABLE_NAMES:
             folder = self.root / table / f"dataset={self.slug}"
             for path in folder.glob(f"{prefix}*.parquet"):
                 if which(path.stem):
@@ -285,7 +317,7 @@ def graph_fingerprint(graph: Any) -> str:
 def clear(root: Path) -> None:
     """Remove every table of the store (the manifest is reset, unsealed)."""
     root = Path(root)
-    for table in TABLES:
+    for table in TABLE_NAMES:
         shutil.rmtree(root / table, ignore_errors=True)
     (root / CONCURRENT_MARK).unlink(missing_ok=True)
     write_manifest(root, {"version": STORE_VERSION, "datasets": {}, "graph_fingerprint": None})

@@ -424,7 +424,7 @@ def test_the_json_text_precheck_never_passes_a_value_the_walk_refuses(
 ) -> None:
     """The check on the text (which lets a record skip the walk over its values) says
     "plain" only for texts whose decoded values all pass the walk, however written."""
-    from loader.reader import _bad_json_value, _plain_json
+    from loader.jsonread import _bad_json_value, _plain_json
 
     try:
         text = json.dumps(

@@ -219,3 +219,52 @@ def test_a_telegram_export_in_parts(
     assert seen[0][0]["files"][0]["records"] == 400
     assert "soon" in seen[0][1]
     assert len(seen[0][2]["actions"]) > 200
+
+
+def _coornet(path: Path, posts: int) -> Path:
+    """CooRnet shares: every post written once per link (two or three rows in a row)."""
+    source = FIXTURES / "coornet" / "ct_shares.csv"
+    rows = list(csv.reader(io.StringIO(source.read_text(encoding="utf-8"))))
+    header, body = rows[0], rows[1:]
+    at, link = header.index("id"), header.index("expanded")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for i in range(posts):
+        for n in range(2 + i % 2):
+            row = list(body[i % len(body)])
+            row[at] = f"{row[at]}{i:05d}"
+            row[link] = f"https://news.example/{i}/{n}"
+            writer.writerow(row)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return path
+
+
+def test_rows_of_a_post_in_parts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiny_parts
+) -> None:
+    """A layout that merges a post's rows runs in parts when nothing is written (the same
+    summary and rejects), and in order in one process when the action store is written (a
+    post keeps every link, however the file would be cut)."""
+    path = _coornet(tmp_path / "ct_shares.csv", 300)
+    spec = FORMATS["coornet-shares"]
+    assert parse.splittable(path, spec)
+    assert len(parse.spans(path, spec)) > 20
+    seen = []
+    for workers in ("1", "2"):
+        monkeypatch.setenv("CIBGRAPH_PARSE_WORKERS", workers)
+        out, store = tmp_path / f"r{workers}", tmp_path / f"s{workers}"
+        load([path], report_dir=out / "dry", dry_run=True)
+        load([path], report_dir=out / "store", store_only=store)
+        actions = duckdb.sql(
+            f"SELECT post, urls FROM read_parquet('{store}/actions/**/*.parquet') "
+            "QUALIFY row_number() OVER (PARTITION BY post ORDER BY seq DESC) = 1 ORDER BY post"
+        ).fetchall()
+        seen.append(
+            (_summary(out / "dry"), _rejects(out / "dry"), _summary(out / "store"), actions)
+        )
+    assert seen[0] == seen[1]
+    assert seen[0][0]["files"][0]["records"] == sum(2 + i % 2 for i in range(300))
+    loaded = {int(post[-5:]) for post, _ in seen[0][3]}
+    assert len(loaded) > 200
+    assert all(len(urls) == 2 + int(post[-5:]) % 2 for post, urls in seen[0][3])

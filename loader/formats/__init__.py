@@ -22,7 +22,8 @@ from loader.formats import (
     twitter,
 )
 from loader.formats.base import Context, FormatSpec
-from loader.reader import first_json_keys, first_jsonl_keys, read_header
+from loader.jsonread import first_json_keys, first_jsonl_keys
+from loader.reader import read_header
 
 FORMATS: dict[str, FormatSpec] = {
     spec.name: spec

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from loader.formats.common import RowError
+from loader.formats.common import RowError, boolean, clean_id, integer
 from loader.records import Row
 
 T = TypeVar("T")
@@ -57,6 +57,39 @@ class Context:
             self.dropped.append((exc.field, exc.reason))
             return None
 
+    def optional_integer(
+        self, value: str | None, name: str, parse: Callable[[str, str], int | None] = integer
+    ) -> int | None:
+        """``optional(parse, value, name)`` for a count parser (:func:`integer`,
+        :func:`locale_count`: both read nothing as None and plain digits as they are),
+        with those values read at once."""
+        if not value:
+            return None
+        if value.isdigit() and value.isascii() and len(value) < 19:
+            return int(value)
+        return self.optional(parse, value, name)
+
+    def optional_id(self, value: str | None, name: str, *, required_: bool = False) -> str | None:
+        """``optional(clean_id, value, name, required_=required_)``, with plain digits
+        (what clean_id returns as they are) taken at once."""
+        if not value:
+            if not required_:
+                return None
+        elif value.isdigit():
+            return value
+        return self.optional(clean_id, value, name, required_=required_)
+
+    def optional_boolean(self, value: str | None, name: str) -> bool | None:
+        """``optional(boolean, value, name)``, the usual spellings read at once."""
+        found = _BOOLEANS.get(value) if value is not None else None  # type: ignore[arg-type]
+        return found if found is not None else self.optional(boolean, value, name)
+
+
+#: Spellings :func:`~loader.formats.common.boolean` reads, as written most often.
+_BOOLEANS = {
+    **dict.fromkeys(("true", "True", "TRUE", "1", "yes", "t", "y"), True),
+    **dict.fromkeys(("false", "False", "FALSE", "0", "no", "f", "n"), False),
+}
 
 Required = str | tuple[str, ...]  # a column, or alternatives of which one must be present
 
@@ -91,6 +124,13 @@ class FormatSpec:
     #: once per link) or leaves something there for later files (IRA authors): the file
     #: is read in one process, never in parts (see loader.parse).
     stateful: bool = False
+    #: ... but only to merge the rows of one post (their links or objects so far): what a
+    #: parse counts, rejects and drops never depends on it, so a parse that writes nothing
+    #: (``--dry-run``) still runs in parts; one that writes reads the file in order.
+    merges_rows: bool = False
+    #: The columns ``parse`` reads, when it reads no other: a CSV record's fields are then
+    #: only these (every field of the row is still checked); empty: every column.
+    reads: tuple[str, ...] = ()
     #: Files load in this order within one call: 0 entities (users, authors, pages),
     #: 1 posts, 2 relations and labels, so references resolve to full nodes.
     order: int = 1

@@ -23,6 +23,7 @@ firehose, as researchers save it from ``wss://jetstream*.bsky.network/subscribe`
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from loader.formats.base import Context, FormatSpec
@@ -43,9 +44,16 @@ LINK, TAG, MENTION = (f"app.bsky.richtext.facet#{k}" for k in ("link", "tag", "m
 
 
 def _did(value: Any, name: str) -> str:
-    found = text(value) if isinstance(value, str) else None
-    if found is None or not found.startswith("did:") or any(c.isspace() for c in found):
+    if not isinstance(value, str):
         raise RowError(name, f"{str(value)[:60]!r} is not a DID (did:plc:...)")
+    return _did_of(value, name)
+
+
+@functools.lru_cache(maxsize=1 << 14)  # an account acts many times
+def _did_of(value: str, name: str) -> str:
+    found = text(value)
+    if found is None or not found.startswith("did:") or any(c.isspace() for c in found):
+        raise RowError(name, f"{value[:60]!r} is not a DID (did:plc:...)")
     return found
 
 

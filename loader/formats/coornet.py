@@ -23,14 +23,11 @@ from typing import Any
 
 from loader.formats.base import Context, FormatSpec
 from loader.formats.common import (
-    boolean,
     clean_id,
     drop_none,
     epoch,
-    integer,
     items_so_far,
     parse_datetime,
-    r_text,
 )
 from loader.newslike import is_news_like
 from loader.records import PostLinks, Row, uid
@@ -84,7 +81,8 @@ RECENT = 100_000
 
 
 def parse(rec: dict[str, Any], ctx: Context) -> Row:
-    values = {k: r_text(v) for k, v in rec.items()}
+    # r_text of every field, inline: the rows are wide and many
+    values = {k: None if v is None or (t := v.strip()) in _MISSING else t for k, v in rec.items()}
     post_id = clean_id(values.get("platformId") or values.get("id"), "platformId")
     assert post_id is not None
     owner = values.get("account.platformId")
@@ -111,10 +109,10 @@ def parse(rec: dict[str, Any], ctx: Context) -> Row:
             "category": category,
             "admin_country": values.get("account.pageAdminTopCountry"),
             "description": values.get("account.pageDescription"),
-            "followers": ctx.optional(
-                integer, values.get("account.subscriberCount"), "account.subscriberCount"
+            "followers": ctx.optional_integer(
+                values.get("account.subscriberCount"), "account.subscriberCount"
             ),
-            "verified": ctx.optional(boolean, values.get("account.verified"), "account.verified"),
+            "verified": ctx.optional_boolean(values.get("account.verified"), "account.verified"),
             "created_at": ctx.optional(
                 parse_datetime,
                 values.get("account.pageCreatedDate"),
@@ -136,17 +134,15 @@ def parse(rec: dict[str, Any], ctx: Context) -> Row:
             "ts": epoch(created),
             "type": values.get("type"),
             "url": values.get("postUrl"),
-            "seed_link": ctx.optional(boolean, values.get("is_orig"), "is_orig"),
-            "like_count": ctx.optional(
-                integer, values.get("statistics.actual.likeCount"), "statistics.actual.likeCount"
+            "seed_link": ctx.optional_boolean(values.get("is_orig"), "is_orig"),
+            "like_count": ctx.optional_integer(
+                values.get("statistics.actual.likeCount"), "statistics.actual.likeCount"
             ),
-            "share_count": ctx.optional(
-                integer, values.get("statistics.actual.shareCount"), "statistics.actual.shareCount"
+            "share_count": ctx.optional_integer(
+                values.get("statistics.actual.shareCount"), "statistics.actual.shareCount"
             ),
-            "reply_count": ctx.optional(
-                integer,
-                values.get("statistics.actual.commentCount"),
-                "statistics.actual.commentCount",
+            "reply_count": ctx.optional_integer(
+                values.get("statistics.actual.commentCount"), "statistics.actual.commentCount"
             ),
         }
     )
@@ -165,6 +161,8 @@ def parse(rec: dict[str, Any], ctx: Context) -> Row:
     )
 
 
+#: What r_text reads as missing.
+_MISSING = ("", "NA")
 FORMAT = FormatSpec(
     name="coornet-shares",
     family="coornet",
@@ -174,4 +172,5 @@ FORMAT = FormatSpec(
     required=(("platformId", "id"), ("account.platformId", "account.url"), "date", "expanded"),
     parse=parse,
     stateful=True,
+    merges_rows=True,
 )

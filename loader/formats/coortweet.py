@@ -63,4 +63,5 @@ FORMAT = FormatSpec(
     required=COLUMNS,
     parse=parse,
     stateful=True,
+    merges_rows=True,
 )

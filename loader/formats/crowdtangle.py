@@ -14,11 +14,13 @@ its category or name says news/media (:func:`loader.newslike.is_news_like`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Any
 
 from loader.formats.base import Context, FormatSpec
 from loader.formats.common import (
+    COUNTS,
     RowError,
     clean_id,
     drop_none,
@@ -89,6 +91,11 @@ def created_at(value: str | None, name: str) -> dt.datetime | None:
     raw = text(value)
     if raw is None:
         return None
+    return _created_at(raw, name)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a page's posts share minutes, its creation date
+def _created_at(raw: str, name: str) -> dt.datetime:
     parts = raw.rsplit(" ", 1)
     if len(parts) == 2 and not parts[1][:1].isdigit():
         offset = offset_minutes(parts[1])
@@ -140,11 +147,14 @@ def parse(rec: dict[str, Any], ctx: Context) -> Row:
             "ts": epoch(created),
             "type": text(rec.get("Type")),
             "url": post_url,
-            "like_count": ctx.optional(locale_count, rec.get("Likes"), "Likes"),
-            "share_count": ctx.optional(locale_count, rec.get("Shares"), "Shares"),
-            "reply_count": ctx.optional(locale_count, rec.get("Comments"), "Comments"),
-            "interactions": ctx.optional(
-                locale_count, _weighted(rec, "Total Interactions", ctx), "Total Interactions"
+            "like_count": COUNTS.get(rec.get("Likes"))
+            or ctx.optional_integer(rec.get("Likes"), "Likes", locale_count),
+            "share_count": COUNTS.get(rec.get("Shares"))
+            or ctx.optional_integer(rec.get("Shares"), "Shares", locale_count),
+            "reply_count": COUNTS.get(rec.get("Comments"))
+            or ctx.optional_integer(rec.get("Comments"), "Comments", locale_count),
+            "interactions": ctx.optional_integer(
+                _weighted(rec, "Total Interactions", ctx), "Total Interactions", locale_count
             ),
             "overperforming": ctx.optional(_score, _weighted(rec, "Overperforming Score", ctx)),
         }
@@ -223,8 +233,16 @@ def _score(value: str | None) -> float | None:
     raw = text(value)
     if raw is None:
         return None
-    found = re.match(r"^-?\d+(?:[.,]\d+)*", raw)
+    return _leading_score(raw) if len(raw) <= 64 else _leading_number(raw)
+
+
+def _leading_number(raw: str) -> float | None:
+    found = _LEADING_NUMBER.match(raw)
     return locale_decimal(found.group(0), "Overperforming Score") if found else None
+
+
+_LEADING_NUMBER = re.compile(r"^-?\d+(?:[.,]\d+)*")
+_leading_score = functools.lru_cache(maxsize=1 << 14)(_leading_number)  # scores recur
 
 
 FORMAT = FormatSpec(

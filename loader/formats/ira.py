@@ -30,12 +30,11 @@ from typing import Any
 
 from loader.formats.base import Context, FormatSpec
 from loader.formats.common import (
+    COUNTS,
     RowError,
-    boolean,
     clean_id,
     drop_none,
     epoch,
-    integer,
     parse_datetime,
     required,
     text,
@@ -113,8 +112,10 @@ def _account(user_id: str, handle: str | None, rec: dict[str, Any], ctx: Context
             "platform": PLATFORM,
             "id": user_id,
             "handle": handle,
-            "followers": ctx.optional(integer, rec.get("followers"), "followers"),
-            "following": ctx.optional(integer, rec.get("following"), "following"),
+            "followers": COUNTS.get(rec.get("followers"))
+            or ctx.optional_integer(rec.get("followers"), "followers"),
+            "following": COUNTS.get(rec.get("following"))
+            or ctx.optional_integer(rec.get("following"), "following"),
             "location": text(rec.get("region")),
             "ira_category": text(rec.get("account_category")),
             "ira_account_type": text(rec.get("account_type")),
@@ -127,8 +128,13 @@ def _post(
 ) -> tuple[dict[str, Any], PostLinks]:
     created = parse_datetime(rec["publish_date"], "publish_date", DATE_FORMATS, required_=True)
     assert created is not None
-    post_type = ctx.optional(_post_type, rec.get("post_type")) or ""
-    retweet = ctx.optional(boolean, rec.get("retweet"), "retweet")
+    written = rec.get("post_type")
+    post_type = (
+        POST_TYPES[written]  # as _post_type reads it
+        if written is not None and written in POST_TYPES
+        else (ctx.optional(_post_type, written) if written is not None else None) or ""
+    )
+    retweet = ctx.optional_boolean(rec.get("retweet"), "retweet")
     content = rec.get("content") or None
     post = drop_none(
         {
@@ -146,12 +152,11 @@ def _post(
     )
     # article_url is the tweet's own address on twitter.com, not a shared link; the
     # per-author variant has no link column at all, so its links are read from the text
-    link_fields = ("tco1_step1", "tco2_step1", "tco3_step1")
-    if any(f in rec for f in link_fields):
-        written = [rec.get(f) or "" for f in link_fields]
+    if "tco1_step1" in rec or "tco2_step1" in rec or "tco3_step1" in rec:
+        written = [w for f in ("tco1_step1", "tco2_step1", "tco3_step1") if (w := rec.get(f))]
     else:
         written = urls_in(content)
-    urls = unique(u for u in map(normalise_url, written) if u)
+    urls = unique(u for u in map(normalise_url, written) if u) if written else []
     links = PostLinks(author=author_uid, hashtags=hashtags_in(content), urls=urls)
     if post["is_repost"]:  # no original id: retweets of one original share its text
         key = retweet_key(content)

@@ -10,6 +10,7 @@ See docs/formats.md for every column.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,6 @@ from loader.formats.common import (
     is_platform_name,
     iso_datetime,
     required,
-    text,
     unique,
 )
 from loader.newslike import is_news_like
@@ -107,7 +107,12 @@ OWNERS: dict[str, tuple[tuple[str, ...], ...]] = {"posts": (("account_id", "page
 
 
 def _platform(rec: dict[str, Any]) -> str:
-    value = required(rec, "platform").lower()
+    return _platform_name(required(rec, "platform"))
+
+
+@functools.lru_cache(maxsize=1024)  # a file names a few platforms, on every row
+def _platform_name(written: str) -> str:
+    value = written.lower()
     if not is_platform_name(value):
         raise RowError("platform", f"{value!r} is not a platform name like twitter")
     return value
@@ -120,7 +125,32 @@ def _ident(rec: dict[str, Any], name: str, *, optional: bool = False) -> str | N
 
 def _str(rec: dict[str, Any], name: str) -> str | None:
     value = rec.get(name)
-    return text(None if value is None else str(value))
+    if value is None:
+        return None
+    return (value if type(value) is str else str(value)).strip() or None
+
+
+def _opt_ident(rec: dict[str, Any], name: str, ctx: Context) -> str | None:
+    """``optional(_ident, rec, name, optional=True)``, none and plain digits at once."""
+    value = rec.get(name)
+    if value is None or value == "":
+        return None
+    if type(value) is str and value.isdigit():
+        return value
+    return ctx.optional(_ident, rec, name, optional=True)
+
+
+def _count(rec: dict[str, Any], name: str, ctx: Context) -> int | None:
+    """``optional(_int, rec, name)``, none, numbers and plain digits at once."""
+    value = rec.get(name)
+    if value is None or value == "":
+        return None
+    kind = type(value)
+    if kind is int:
+        return value  # type: ignore[no-any-return]
+    if kind is str and value.isdigit() and value.isascii() and len(value) < 19:
+        return int(value)
+    return ctx.optional(_int, rec, name)
 
 
 def _int(rec: dict[str, Any], name: str) -> int | None:
@@ -165,8 +195,8 @@ def account(rec: dict[str, Any], ctx: Context) -> Row:
                     "handle": _str(rec, "handle"),
                     "display_name": _str(rec, "display_name"),
                     "created_at": ctx.optional(_date, rec, "created_at"),
-                    "followers": ctx.optional(_int, rec, "followers"),
-                    "following": ctx.optional(_int, rec, "following"),
+                    "followers": _count(rec, "followers", ctx),
+                    "following": _count(rec, "following", ctx),
                     "language": _str(rec, "language"),
                     "location": _str(rec, "location"),
                     "description": _str(rec, "description"),
@@ -195,7 +225,7 @@ def page(rec: dict[str, Any], ctx: Context) -> Row:
                     "category": category,
                     "created_at": ctx.optional(_date, rec, "created_at"),
                     "admin_country": _str(rec, "admin_country"),
-                    "followers": ctx.optional(_int, rec, "followers"),
+                    "followers": _count(rec, "followers", ctx),
                     "description": _str(rec, "description"),
                     "news_like": is_news_like(category, name) if news_like is None else news_like,
                 }
@@ -216,7 +246,7 @@ def group(rec: dict[str, Any], ctx: Context) -> Row:
                     "id": ident,
                     "name": _str(rec, "name"),
                     "created_at": ctx.optional(_date, rec, "created_at"),
-                    "followers": ctx.optional(_int, rec, "members"),
+                    "followers": _count(rec, "members", ctx),
                     "description": _str(rec, "description"),
                 }
             )
@@ -237,10 +267,7 @@ def post(rec: dict[str, Any], ctx: Context) -> Row:
         raise RowError("group_id", "a post is in a page or a group, not both")
     body = rec.get("text")
     body = None if body in (None, "") else str(body)
-    ref = {
-        name: ctx.optional(_ident, rec, name, optional=True)
-        for name in ("repost_of", "reply_to", "quotes")
-    }
+    ref = {name: _opt_ident(rec, name, ctx) for name in ("repost_of", "reply_to", "quotes")}
     hashtags = [t.lstrip("#").lower() for t in _list(rec, "hashtags")] or hashtags_in(body)
     links = PostLinks(
         author=uid(platform, author) if author else None,
@@ -253,7 +280,9 @@ def post(rec: dict[str, Any], ctx: Context) -> Row:
         urls=unique(u for u in map(normalise_url, _list(rec, "urls")) if u),
         mentions=unique(
             uid(platform, m)
-            for m in (ctx.optional(clean_id, m, "mentions") for m in _list(rec, "mentions"))
+            for m in (
+                ctx.optional_id(m, "mentions", required_=True) for m in _list(rec, "mentions")
+            )
             if m
         ),
     )
@@ -270,9 +299,9 @@ def post(rec: dict[str, Any], ctx: Context) -> Row:
             "type": _str(rec, "type"),
             "url": _str(rec, "url"),
             "is_repost": True if ref["repost_of"] else None,
-            "like_count": ctx.optional(_int, rec, "like_count"),
-            "share_count": ctx.optional(_int, rec, "share_count"),
-            "reply_count": ctx.optional(_int, rec, "reply_count"),
+            "like_count": _count(rec, "like_count", ctx),
+            "share_count": _count(rec, "share_count", ctx),
+            "reply_count": _count(rec, "reply_count", ctx),
         }
     )
     stubs = [{"uid": m, "platform": platform, "id": m.split(":", 1)[1]} for m in links.mentions]

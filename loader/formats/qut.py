@@ -38,8 +38,8 @@ def parse(rec: dict[str, Any], ctx: Context) -> Row:
     user_id = clean_id(values["user_id"], "user_id")
     assert message_id is not None and user_id is not None
     ts, created = epoch_time(values["timestamp"], "timestamp")
-    repost = ctx.optional(clean_id, values["repost_id"], "repost_id", required_=False)
-    reply = ctx.optional(clean_id, values["reply_id"], "reply_id", required_=False)
+    repost = ctx.optional_id(values["repost_id"], "repost_id")
+    reply = ctx.optional_id(values["reply_id"], "reply_id")
     message = values["message"] or None
     author = {
         "uid": uid(platform, user_id),

@@ -20,6 +20,7 @@ JSON) of a channel or group.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 from typing import Any
@@ -38,14 +39,24 @@ def _peer(value: Any, name: str) -> str:
     """A sender or chat id as the export writes it (``channel123``, ``user45``, 123)."""
     if isinstance(value, bool) or value is None:
         raise RowError(name, "required id is empty")
-    found = text(str(value))
+    return _peer_of(str(value), name)
+
+
+@functools.lru_cache(maxsize=1 << 14)  # a chat's senders write many messages each
+def _peer_of(written: str, name: str) -> str:
+    found = text(written)
     if found is None or _PEER.match(found) is None:
-        raise RowError(name, f"{str(value)[:60]!r} is not a Telegram id")
+        raise RowError(name, f"{written[:60]!r} is not a Telegram id")
     return found
 
 
 def _chat_id(chat: dict[str, Any]) -> str:
-    found = _PEER.match(str(chat.get("id", "")))
+    return _chat_digits(str(chat.get("id", "")))
+
+
+@functools.lru_cache(maxsize=256)  # the same chat on every message
+def _chat_digits(written: str) -> str:
+    found = _PEER.match(written)
     if found is None:
         raise RowError("id", "the export names no chat id (a single chat's result.json)")
     return found.group(1)

@@ -19,13 +19,16 @@ twarc-csv (``twarc2 csv``).
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from typing import Any
 
 from loader.formats.base import Context, FormatSpec
 from loader.formats.common import (
+    COUNTS,
+    INT64_MAX,
     RowError,
-    boolean,
     clean_id,
     drop_none,
     epoch,
@@ -74,31 +77,47 @@ CSV_COLUMNS = (
 REFERENCES = {"retweeted": "repost_of", "replied_to": "reply_to", "quoted": "quotes"}
 
 
-def _json_list(value: str | None, name: str) -> list[Any]:
+def _json_list(value: str | None, name: str) -> tuple[Any, ...]:
+    """The items of a JSON array written in a cell (its text stripped, as json.loads
+    reads it); short lists are remembered (the same hashtags and links recur)."""
     raw = text(value)
     if raw is None:
-        return []
+        return ()
+    return _short_list(raw, name) if len(raw) <= 300 else _decoded_list(raw, name)
+
+
+def _decoded_list(raw: str, name: str) -> tuple[Any, ...]:
     try:
-        found = json.loads(raw)
+        found, end = _DECODER.raw_decode(raw)  # what json.loads does, ``raw`` stripped
     except (json.JSONDecodeError, RecursionError):
         raise RowError(name, f"{raw[:60]!r} is not a JSON list") from None
-    if not isinstance(found, list):
+    if end != len(raw) or not isinstance(found, list):  # json.loads: "Extra data"
         raise RowError(name, f"{raw[:60]!r} is not a JSON list")
-    return found
+    return tuple(found)
+
+
+_DECODER = json.JSONDecoder()
+_short_list = functools.lru_cache(maxsize=1 << 14)(_decoded_list)
 
 
 def _user(user: dict[str, Any], ctx: Context, prefix: str = "") -> Props:
     """An account from a v2 user object (or from ``author.*`` columns: ``prefix``)."""
 
-    def get(key: str) -> Any:
-        if prefix:
-            return user.get(prefix + key)
-        node: Any = user
-        for part in key.split("."):
-            node = node.get(part) if isinstance(node, dict) else None
-        return node
-
-    user_id = clean_id(str(get("id")) if get("id") is not None else None, prefix + "id")
+    get: Callable[[str], Any]
+    if prefix:
+        get = lambda key: user.get(prefix + key)  # noqa: E731
+        followers = get("public_metrics.followers_count")
+        following = get("public_metrics.following_count")
+    else:
+        get = user.get
+        metrics = get("public_metrics")
+        followers, following = (
+            (metrics.get("followers_count"), metrics.get("following_count"))
+            if isinstance(metrics, dict)
+            else (None, None)
+        )
+    ident = get("id")
+    user_id = clean_id(str(ident) if ident is not None else None, prefix + "id")
     assert user_id is not None
     created = get("created_at")
     return drop_none(
@@ -113,14 +132,19 @@ def _user(user: dict[str, Any], ctx: Context, prefix: str = "") -> Props:
             "created_at": ctx.optional(iso_datetime, created, prefix + "created_at")
             if isinstance(created, str)
             else None,
-            "followers": ctx.optional(
-                _count, get("public_metrics.followers_count"), prefix + "public_metrics"
-            ),
-            "following": ctx.optional(
-                _count, get("public_metrics.following_count"), prefix + "public_metrics"
-            ),
+            "followers": _metric(followers, prefix + "public_metrics", ctx),
+            "following": _metric(following, prefix + "public_metrics", ctx),
         }
     )
+
+
+def _metric(value: Any, name: str, ctx: Context) -> int | None:
+    """``optional(_count, value, name)``, a count the API wrote as a number read at once."""
+    if type(value) is int and 0 <= value <= INT64_MAX:
+        return value
+    if value is None:
+        return None
+    return ctx.optional(_count, value, name)
 
 
 def _count(value: Any, name: str) -> int | None:
@@ -135,13 +159,15 @@ def _tweet(tweet: dict[str, Any], ctx: Context) -> tuple[Props, PostLinks, list[
     author = clean_id(str(tweet.get("author_id") or "") or None, "author_id")
     created = iso_datetime(tweet.get("created_at"), "created_at", required_=True)
     assert tweet_id is not None and author is not None and created is not None
-    metrics = tweet.get("public_metrics") if isinstance(tweet.get("public_metrics"), dict) else {}
+    metrics = tweet.get("public_metrics")
+    if not isinstance(metrics, dict):
+        metrics = {}
     links = PostLinks(author=uid(PLATFORM, author))
     stubs: list[Props] = []
     for ref in tweet.get("referenced_tweets") or []:
         kind = REFERENCES.get(ref.get("type")) if isinstance(ref, dict) else None
         target = (
-            ctx.optional(clean_id, str(ref.get("id") or "") or None, "referenced_tweets")
+            ctx.optional_id(str(ref.get("id") or "") or None, "referenced_tweets", required_=True)
             if kind
             else None
         )
@@ -151,7 +177,9 @@ def _tweet(tweet: dict[str, Any], ctx: Context) -> tuple[Props, PostLinks, list[
     if links.reply_to and replied_user:
         links.reply_to_author = uid(PLATFORM, str(replied_user))
         stubs.append({"uid": links.reply_to_author, "platform": PLATFORM, "id": str(replied_user)})
-    entities = tweet.get("entities") if isinstance(tweet.get("entities"), dict) else {}
+    entities = tweet.get("entities")
+    if not isinstance(entities, dict):
+        entities = {}
     links.hashtags = unique(
         str(h.get("tag")).lstrip("#").lower()
         for h in entities.get("hashtags") or []
@@ -186,10 +214,10 @@ def _tweet(tweet: dict[str, Any], ctx: Context) -> tuple[Props, PostLinks, list[
             "language": text(tweet.get("lang")),
             "client": text(tweet.get("source")),
             "is_repost": True if links.repost_of else None,
-            "like_count": ctx.optional(_count, metrics.get("like_count"), "public_metrics"),
-            "share_count": ctx.optional(_count, metrics.get("retweet_count"), "public_metrics"),
-            "reply_count": ctx.optional(_count, metrics.get("reply_count"), "public_metrics"),
-            "quote_count": ctx.optional(_count, metrics.get("quote_count"), "public_metrics"),
+            "like_count": _metric(metrics.get("like_count"), "public_metrics", ctx),
+            "share_count": _metric(metrics.get("retweet_count"), "public_metrics", ctx),
+            "reply_count": _metric(metrics.get("reply_count"), "public_metrics", ctx),
+            "quote_count": _metric(metrics.get("quote_count"), "public_metrics", ctx),
         }
     )
     stubs.insert(0, {"uid": links.author, "platform": PLATFORM, "id": author})
@@ -220,8 +248,11 @@ def parse_jsonl(rec: dict[str, Any], ctx: Context) -> Row:
     return row
 
 
-def _cells(rec: dict[str, Any], name: str, ctx: Context) -> list[Any]:
-    return ctx.optional(_json_list, rec.get(name), name) or []
+def _cells(rec: dict[str, Any], name: str, ctx: Context) -> tuple[Any, ...]:
+    value = rec.get(name)
+    if value is None or value == "[]" or not value.strip():  # nothing to decode
+        return ()
+    return ctx.optional(_json_list, value, name) or ()
 
 
 #: The columns a twarc-csv row's author is read from (the same on every tweet of theirs).
@@ -243,43 +274,83 @@ _AUTHOR_COLUMNS = tuple(
 
 def _csv_author(rec: dict[str, Any], ctx: Context) -> Props:
     author = _user(rec, ctx, prefix="author.")
-    author["verified"] = ctx.optional(boolean, rec.get("author.verified"), "author.verified")
+    author["verified"] = ctx.optional_boolean(rec.get("author.verified"), "author.verified")
     return drop_none(author)
 
 
+#: (PostLinks field, column) of a twarc-csv row's references, in the API's order.
+_REFERENCE_COLUMNS = tuple(
+    (field, f"referenced_tweets.{kind}.id") for kind, field in REFERENCES.items()
+)
+#: (post property, column) of its counts.
+_METRIC_COLUMNS = (
+    ("like_count", "public_metrics.like_count"),
+    ("share_count", "public_metrics.retweet_count"),
+    ("reply_count", "public_metrics.reply_count"),
+    ("quote_count", "public_metrics.quote_count"),
+)
+
+
+def _stripped(value: str | None) -> str | None:
+    return value.strip() or None if value is not None else None
+
+
 def parse_csv(rec: dict[str, Any], ctx: Context) -> Row:
-    """One twarc-csv row: the same tweet, its columns flattened with dots."""
-    tweet: dict[str, Any] = {
-        "id": rec.get("id"),
-        "author_id": rec.get("author_id") or rec.get("author.id"),
-        "created_at": rec.get("created_at"),
-        "text": (rec.get("text") or "").replace("\\n", "\n") or None,
-        "lang": rec.get("lang"),
-        "source": rec.get("source"),
-        "in_reply_to_user_id": text(rec.get("in_reply_to_user_id")),
-        "public_metrics": {
-            k: text(rec.get(f"public_metrics.{k}"))
-            for k in ("like_count", "retweet_count", "reply_count", "quote_count")
-        },
-        "referenced_tweets": [
-            {"type": kind, "id": text(rec.get(f"referenced_tweets.{kind}.id"))}
-            for kind in REFERENCES
-            if text(rec.get(f"referenced_tweets.{kind}.id"))
-        ],
-        "entities": {
-            "hashtags": [{"tag": str(t)} for t in _cells(rec, "entities.hashtags", ctx)],
-            "urls": [{"expanded_url": str(u)} for u in _cells(rec, "entities.urls", ctx)],
-        },
-    }  # fmt: skip
-    post, links, stubs = _tweet(tweet, ctx)
-    accounts = stubs
-    if text(rec.get("author.id")):
-        author = ctx.memo(tuple(map(rec.get, _AUTHOR_COLUMNS)), lambda: _csv_author(rec, ctx))
-        accounts = [*stubs[1:], author]
+    """One twarc-csv row: the same tweet as :func:`_tweet` reads from the API, its
+    columns flattened with dots (read here directly, in the order ``_tweet`` reads them,
+    so that the same field is dropped or rejects the row)."""
+    get = rec.get
+    tags = _cells(rec, "entities.hashtags", ctx)
+    shared = _cells(rec, "entities.urls", ctx)
+    tweet_id = clean_id(get("id") or None, "id")
+    author = clean_id(get("author_id") or get("author.id") or None, "author_id")
+    created = iso_datetime(get("created_at"), "created_at", required_=True)
+    assert tweet_id is not None and author is not None and created is not None
+    links = PostLinks(author=uid(PLATFORM, author))
+    for field, column in _REFERENCE_COLUMNS:
+        target = _stripped(get(column))
+        if target is not None:
+            if not target.isdigit():  # else what clean_id returns at once
+                target = ctx.optional(clean_id, target, "referenced_tweets")
+            if target:
+                setattr(links, field, uid(PLATFORM, target))
+    accounts: list[Props] = [{"uid": links.author, "platform": PLATFORM, "id": author}]
+    replied_user = _stripped(get("in_reply_to_user_id"))
+    if links.reply_to and replied_user:
+        links.reply_to_author = uid(PLATFORM, replied_user)
+        accounts.append({"uid": links.reply_to_author, "platform": PLATFORM, "id": replied_user})
+    if tags:
+        links.hashtags = unique(str(t).lstrip("#").lower() for t in tags if str(t))
+    if shared:
+        links.urls = unique(u for u in map(normalise_url, map(str, shared)) if u)
+    body = get("text")
+    post: Props = {
+        "uid": uid(PLATFORM, tweet_id),
+        "platform": PLATFORM,
+        "id": tweet_id,
+        "text": body.replace("\\n", "\n") if body else None,
+        "created_at": created,
+        "ts": epoch(created),
+        "language": _stripped(get("lang")),
+        "client": _stripped(get("source")),
+        "is_repost": True if links.repost_of else None,
+    }
+    for prop, column in _METRIC_COLUMNS:
+        value = get(column)
+        post[prop] = COUNTS.get(value) or ctx.optional_integer(_stripped(value), "public_metrics")
+    if _stripped(get("author.id")):
+        full = ctx.memo(tuple(map(get, _AUTHOR_COLUMNS)), lambda: _csv_author(rec, ctx))
+        accounts = [*accounts[1:], full]
     for kind, field in (("retweeted", "retweeted_user_id"), ("quoted", "quoted_user_id")):
-        who = ctx.optional(clean_id, rec.get(field), field, required_=False)
+        who = get(field)
+        if who is not None and who.isdigit():  # what clean_id returns at once
+            pass
+        elif who is not None and who.strip():
+            who = ctx.optional(clean_id, who, field, required_=False)
+        else:
+            continue
         if who:
-            handle = text(rec.get(field.replace("_user_id", "_username")))
+            handle = _stripped(get(field.replace("_user_id", "_username")))
             accounts.insert(
                 0,
                 drop_none(
@@ -288,9 +359,16 @@ def parse_csv(rec: dict[str, Any], ctx: Context) -> Row:
             )
             if kind == "retweeted" and links.repost_of:
                 links.repost_of_author = uid(PLATFORM, who)
-    return Row(accounts=accounts, posts=[(post, links)])
+    return Row(accounts=accounts, posts=[(drop_none(post), links)])
 
 
+#: The columns :func:`parse_csv` reads (a record holds only these).
+CSV_READS = (
+    "id", "author_id", "created_at", "text", "lang", "source", "in_reply_to_user_id",
+    "entities.hashtags", "entities.urls", *(column for _, column in _REFERENCE_COLUMNS),
+    *(column for _, column in _METRIC_COLUMNS), *_AUTHOR_COLUMNS, "retweeted_user_id",
+    "retweeted_username", "quoted_user_id", "quoted_username",
+)  # fmt: skip
 JSONL = FormatSpec(
     name="twarc2-jsonl",
     family="twarc2",
@@ -306,6 +384,7 @@ CSV = FormatSpec(
     columns=CSV_COLUMNS,
     required=("id", ("author_id", "author.id"), "created_at"),
     parse=parse_csv,
+    reads=CSV_READS,
 )
 
 

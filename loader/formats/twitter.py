@@ -12,15 +12,16 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
 from typing import Any
 
 from loader.formats.base import Context, FormatSpec
 from loader.formats.common import (
-    boolean,
+    COUNTS,
     clean_id,
     drop_none,
     epoch,
-    integer,
     number,
     parse_datetime,
     py_list,
@@ -94,8 +95,10 @@ def _account(rec: dict[str, Any], ctx: Context) -> dict[str, Any]:
             "location": text(rec["user_reported_location"]),
             "description": text(rec["user_profile_description"]),
             "profile_url": text(rec["user_profile_url"]),
-            "followers": ctx.optional(integer, rec["follower_count"], "follower_count"),
-            "following": ctx.optional(integer, rec["following_count"], "following_count"),
+            "followers": COUNTS.get(rec["follower_count"])
+            or ctx.optional_integer(rec["follower_count"], "follower_count"),
+            "following": COUNTS.get(rec["following_count"])
+            or ctx.optional_integer(rec["following_count"], "following_count"),
             "created_at": ctx.optional(
                 parse_datetime,
                 rec["account_creation_date"],
@@ -120,7 +123,7 @@ def parse_tweet(rec: dict[str, Any], ctx: Context) -> Row:
         rec["tweet_time"], "tweet_time", ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"), required_=True
     )
     assert created is not None
-    is_retweet = ctx.optional(boolean, rec["is_retweet"], "is_retweet") or False
+    is_retweet = ctx.optional_boolean(rec["is_retweet"], "is_retweet") or False
     post = drop_none(
         {
             "uid": uid(PLATFORM, tweet_id),
@@ -132,12 +135,16 @@ def parse_tweet(rec: dict[str, Any], ctx: Context) -> Row:
             "language": text(rec["tweet_language"]),
             "client": text(rec["tweet_client_name"]),
             "is_repost": is_retweet,
-            "latitude": ctx.optional(_coordinate, rec["latitude"], "latitude"),
-            "longitude": ctx.optional(_coordinate, rec["longitude"], "longitude"),
-            "like_count": ctx.optional(integer, rec["like_count"], "like_count"),
-            "share_count": ctx.optional(integer, rec["retweet_count"], "retweet_count"),
-            "reply_count": ctx.optional(integer, rec["reply_count"], "reply_count"),
-            "quote_count": ctx.optional(integer, rec["quote_count"], "quote_count"),
+            "latitude": _place(rec["latitude"], "latitude", ctx),
+            "longitude": _place(rec["longitude"], "longitude", ctx),
+            "like_count": COUNTS.get(rec["like_count"])
+            or ctx.optional_integer(rec["like_count"], "like_count"),
+            "share_count": COUNTS.get(rec["retweet_count"])
+            or ctx.optional_integer(rec["retweet_count"], "retweet_count"),
+            "reply_count": COUNTS.get(rec["reply_count"])
+            or ctx.optional_integer(rec["reply_count"], "reply_count"),
+            "quote_count": COUNTS.get(rec["quote_count"])
+            or ctx.optional_integer(rec["quote_count"], "quote_count"),
         }
     )
     links = PostLinks(author=author["uid"])
@@ -146,12 +153,8 @@ def parse_tweet(rec: dict[str, Any], ctx: Context) -> Row:
     def ref(id_field: str, user_field: str | None) -> tuple[str | None, str | None]:
         # a reference a spreadsheet mangled (1.198473762313818e+18) is dropped on its own:
         # the id beside it (its user) usually survives
-        target = ctx.optional(clean_id, rec[id_field], id_field, required_=False)
-        who = (
-            ctx.optional(clean_id, rec[user_field], user_field, required_=False)
-            if user_field
-            else None
-        )
+        target = (value := rec[id_field]) and ctx.optional_id(value, id_field)
+        who = user_field and (value := rec[user_field]) and ctx.optional_id(value, user_field)
         if who:
             stubs.append({"uid": uid(PLATFORM, who), "platform": PLATFORM, "id": who})
         return (uid(PLATFORM, target) if target else None, uid(PLATFORM, who) if who else None)
@@ -160,18 +163,47 @@ def parse_tweet(rec: dict[str, Any], ctx: Context) -> Row:
         links.repost_of, links.repost_of_author = ref("retweet_tweetid", "retweet_userid")
     links.reply_to, links.reply_to_author = ref("in_reply_to_tweetid", "in_reply_to_userid")
     links.quotes, _ = ref("quoted_tweet_tweetid", None)
-    tags = ctx.optional(py_list, rec["hashtags"], "hashtags") or []
-    links.hashtags = unique(t.lstrip("#").lower() for t in tags)
-    shared = ctx.optional(py_list, rec["urls"], "urls") or []
-    links.urls = unique(u for u in map(normalise_url, shared) if u)
-    for mentioned in ctx.optional(py_list, rec["user_mentions"], "user_mentions") or []:
-        mid = ctx.optional(clean_id, mentioned, "user_mentions")
+    tags = _list(rec["hashtags"], "hashtags", ctx)
+    if tags:
+        links.hashtags = unique(t.lstrip("#").lower() for t in tags)
+    shared = _list(rec["urls"], "urls", ctx)
+    if shared:
+        links.urls = unique(u for u in map(normalise_url, shared) if u)
+    for mentioned in _list(rec["user_mentions"], "user_mentions", ctx):
+        mid = ctx.optional_id(mentioned, "user_mentions", required_=True)
         if mid is None:
             continue
         links.mentions.append(uid(PLATFORM, mid))
         stubs.append({"uid": uid(PLATFORM, mid), "platform": PLATFORM, "id": mid})
-    links.mentions = unique(links.mentions)
+    if links.mentions:
+        links.mentions = unique(links.mentions)
     return Row(accounts=[author, *stubs], posts=[(post, links)])
+
+
+def _list(value: str | None, name: str, ctx: Context) -> Sequence[str]:
+    """``optional(py_list, ...)``, an empty list read at once and short ones remembered
+    (the same hashtags and links recur: that is what co-action is)."""
+    if not value or value == "[]":
+        return ()
+    return ctx.optional(_short_list if len(value) <= 300 else py_list, value, name) or ()
+
+
+def _listed(value: str, name: str) -> tuple[str, ...]:
+    return tuple(py_list(value, name))
+
+
+_short_list = functools.lru_cache(maxsize=1 << 14)(_listed)
+
+
+#: What the archive writes where a tweet has no place.
+_NO_PLACE = frozenset({"", "absent", "present"})
+
+
+def _place(value: str | None, name: str, ctx: Context) -> float | None:
+    """``optional(_coordinate, ...)``, the archive's placeholders read at once."""
+    if value is None or value in _NO_PLACE:
+        return None
+    return ctx.optional(_coordinate, value, name)
 
 
 def _coordinate(value: str | None, name: str) -> float | None:
