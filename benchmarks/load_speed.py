@@ -12,6 +12,12 @@ URLs, mentions, retweets) of N posts in a temporary directory, measures
    (``load --bulk-csv`` + ``neo4j-admin database import full`` into a second, stopped
    server) with each part timed,
 and prints the rates and what each graph holds. Figures go to the README.
+
+Beside each rate it prints the CPU seconds the embedded server's JVM and this process
+spent per post, and the machine's load average: on a shared machine the wall-clock rate
+moves with the other work, the server's CPU per post much less. The other ways of writing
+into the embedded server that were measured (its own importer, several sessions at once,
+fewer statements per post) are in ``benchmarks/embedded_routes.py``.
 """
 
 from __future__ import annotations
@@ -109,26 +115,45 @@ def main() -> None:
         settings = Settings(data_dir=work / "db")
         server = EmbeddedServer(settings.data_dir)
         t = time.perf_counter()
-        server.start(detached=True)
+        state = server.start(detached=True)
         print(f"embedded server: cold start to Bolt ready {time.perf_counter() - t:.1f} s")
         try:
             with connect(settings) as graph:
-                _timed_load(graph, data, work / "load", args.batch_size, "embedded")
+                _timed_load(graph, data, work / "load", args.batch_size, "embedded", state.pid)
         finally:
             server.stop()
         if not args.no_neo4j:
             _neo4j(data, work, args.batch_size)
 
 
-def _timed_load(graph, data: Path, report_dir: Path, batch_size: int, label: str) -> None:  # type: ignore[no-untyped-def]
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds process ``pid`` has used (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _timed_load(  # type: ignore[no-untyped-def]
+    graph, data: Path, report_dir: Path, batch_size: int, label: str, server_pid: int | None = None
+) -> None:
+    server_cpu = cpu_seconds(server_pid) if server_pid else 0.0
+    client_cpu = time.process_time()
     t = time.perf_counter()
     report = load([data], graph=graph, report_dir=report_dir, batch_size=batch_size)
     load_s = time.perf_counter() - t
+    client_cpu = time.process_time() - client_cpu
+    if server_pid:
+        server_cpu = cpu_seconds(server_pid) - server_cpu
     nodes = {k: v for k, v in label_counts(graph).items() if v}
     rels = {k: v for k, v in rel_counts(graph).items() if v}
     print(
         f"load into {label}: {report.loaded:,} posts in {load_s:.1f} s = "
         f"{report.loaded / load_s:,.0f} posts/s (batch {batch_size})"
+    )
+    per_post = 1000 / max(report.loaded, 1)
+    server = f"server {server_cpu * per_post:.3f}, " if server_pid else ""
+    print(
+        f"  CPU ms per post: {server}this process {client_cpu * per_post:.3f}; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
     print(f"  graph: nodes {nodes}")
     print(f"         relationships {rels} = {sum(rels.values()):,}")

@@ -6,10 +6,14 @@ batch, plus the file's checkpoint. A batch therefore commits whole or not at all
 checkpoint never runs ahead of (or behind) the data it describes.
 
 Every statement MERGEs on the schema's unique keys, so loading the same data twice leaves
-the same nodes and relationships. Nodes referenced before they are described (a retweeted
-post outside the release, a mentioned account) are created as stubs with only their key,
-``platform`` and ``id``; a later load fills in their properties. ``source`` (the dataset
-name) is set when a node is created and never overwritten.
+the same nodes and relationships, except where the transaction has just looked the keys
+up: posts and Urls not in the graph yet are CREATEd, with the edges they cannot have yet
+(a new post's POSTED and TAGS, a new Url's ON_DOMAIN). A load that loses a race for such a
+key to another load fails its commit on the unique key and runs the batch again (see
+:mod:`cibgraph.graph`), then finding the node. Nodes referenced before they are described
+(a retweeted post outside the release, a mentioned account) are created as stubs with only
+their key, ``platform`` and ``id``; a later load fills in their properties. ``source``
+(the dataset name) is set when a node is created and never overwritten.
 
 A post written again (the same id in a later row, batch or file) takes its last row's
 relationships: its own outgoing ones and its POSTED are removed first
@@ -26,120 +30,33 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from loader.records import PostLinks, Props, Row
+from loader.statements import (  # noqa: F401 (EDGES, RELATIONS: re-exported)
+    CHECKPOINT_CYPHER,
+    CLAIMED_AUTHOR_CYPHER,
+    DOMAINS_CYPHER,
+    EDGE_CYPHER,
+    EDGES,
+    EXISTING_POSTS_CYPHER,
+    EXISTING_URLS_CYPHER,
+    FORGET_POST_LINKS_CYPHER,
+    HASHTAGS_CYPHER,
+    LABELS_CYPHER,
+    NEW_AUTHORED_POSTS_CYPHER,
+    NEW_POSTS_CYPHER,
+    NEW_URLS_CYPHER,
+    NEWSLIKE_CYPHER,
+    NODE_CYPHER,
+    OBJECTS_CYPHER,
+    READ_CHECKPOINT_CYPHER,
+    RELATION_CYPHER,
+    RELATIONS,
+    STUB_POSTS_CYPHER,
+    URLS_CYPHER,
+)
 from loader.urls import domain_of
 
 if TYPE_CHECKING:
     from cibgraph.graph import Graph
-
-#: label -> MERGE of full node records (uid-keyed); `source` only when created.
-NODE_CYPHER: dict[str, str] = {
-    label: (
-        f"UNWIND $rows AS r MERGE (n:{label} {{uid: r.uid}}) "
-        "ON CREATE SET n.source = $source SET n += r"
-    )
-    for label in ("Account", "Page", "Group", "Post")
-}
-# The NewsLike label follows the `news_like` property. It is set in a transaction of its
-# own after the data commits: ArcadeDB cannot relabel a node created in the same
-# transaction (the label change re-inserts it under the unique key and fails).
-NEWSLIKE_CYPHER = (
-    "MATCH (n:Page) WHERE n.news_like = true AND NOT n:NewsLike SET n:NewsLike",
-    "MATCH (n:NewsLike) WHERE n.news_like = false REMOVE n:NewsLike",
-)
-STUB_POSTS_CYPHER = (
-    "UNWIND $rows AS r MERGE (n:Post {uid: r.uid}) "
-    "ON CREATE SET n.platform = r.platform, n.id = r.id, n.source = $source"
-)
-HASHTAGS_CYPHER = "UNWIND $rows AS t MERGE (n:Hashtag {tag: t}) ON CREATE SET n.source = $source"
-OBJECTS_CYPHER = "UNWIND $rows AS k MERGE (n:Object {key: k}) ON CREATE SET n.source = $source"
-DOMAINS_CYPHER = "UNWIND $rows AS d MERGE (n:Domain {name: d}) ON CREATE SET n.source = $source"
-URLS_CYPHER = (
-    "UNWIND $rows AS r MERGE (u:Url {url: r.url}) ON CREATE SET u.source = $source "
-    "WITH u, r MATCH (d:Domain {name: r.domain}) MERGE (u)-[:ON_DOMAIN]->(d)"
-)
-# New posts are CREATEd (keyed first, then properties: measured 24k/s against 15k/s for
-# `SET n = map` on the embedded server), authored ones together with their POSTED edge.
-NEW_POSTS_CYPHER = "UNWIND $rows AS r CREATE (n:Post {uid: r.uid}) SET n += r, n.source = $source"
-NEW_AUTHORED_POSTS_CYPHER = (
-    "UNWIND $rows AS r MATCH (a:Account {uid: r.author}) "
-    "CREATE (n:Post {uid: r.props.uid}) SET n += r.props, n.source = $source "
-    "CREATE (a)-[:POSTED]->(n)"
-)
-EXISTING_POSTS_CYPHER = "UNWIND $uids AS u MATCH (p:Post {uid: u}) RETURN p.uid AS uid"
-#: Before a post already in the graph is written from its row again: drop what its earlier
-#: row said (its author and its own outgoing relationships), so the last row wins.
-FORGET_POST_LINKS_CYPHER = (
-    "UNWIND $rows AS u MATCH (p:Post {uid: u}) "
-    "OPTIONAL MATCH (p)-[r:POSTED_IN|REPOST_OF|REPLY_TO|QUOTES|TAGS|LINKS_TO|MENTIONS|SHARES]->() "
-    "DELETE r "
-    "WITH DISTINCT p OPTIONAL MATCH ()-[w:POSTED]->(p) DELETE w"
-)
-#: The author a retweet or reply names for its original: only while the original has none.
-CLAIMED_AUTHOR_CYPHER = (
-    "UNWIND $rows AS r MATCH (a:Account {uid: r.a}) MATCH (b:Post {uid: r.b}) "
-    "OPTIONAL MATCH (x:Account)-[:POSTED]->(b) "
-    "WITH a, b, count(x) AS authors WHERE authors = 0 "
-    "MERGE (a)-[:POSTED]->(b)"
-)
-
-#: edge name -> (start label, start key, type, end label, end key); rows are {a, b} keys.
-EDGES: dict[str, tuple[str, str, str, str, str]] = {
-    "posted": ("Account", "uid", "POSTED", "Post", "uid"),
-    "page": ("Post", "uid", "POSTED_IN", "Page", "uid"),
-    "group": ("Post", "uid", "POSTED_IN", "Group", "uid"),
-    "repost": ("Post", "uid", "REPOST_OF", "Post", "uid"),
-    "reply": ("Post", "uid", "REPLY_TO", "Post", "uid"),
-    "quotes": ("Post", "uid", "QUOTES", "Post", "uid"),
-    "tags": ("Post", "uid", "TAGS", "Hashtag", "tag"),
-    "links": ("Post", "uid", "LINKS_TO", "Url", "url"),
-    "mentions": ("Post", "uid", "MENTIONS", "Account", "uid"),
-    "shares": ("Post", "uid", "SHARES", "Object", "key"),
-}
-#: (edge name, verb) -> statement. CREATE for edges of posts that did not exist before
-#: this batch (they cannot have the edge yet); MERGE otherwise.
-EDGE_CYPHER: dict[tuple[str, str], str] = {
-    (name, verb): (
-        f"UNWIND $rows AS r MATCH (a:{a} {{{ak}: r.a}}) MATCH (b:{b} {{{bk}: r.b}}) "
-        f"{verb} (a)-[:{rel}]->(b)"
-    )
-    for name, (a, ak, rel, b, bk) in EDGES.items()
-    for verb in ("CREATE", "MERGE")
-}
-# Relation files may name nodes no other file describes: MERGE stubs for both ends.
-#: relation -> (start label, type, end label); rows carry both ends' uid, platform, id.
-RELATIONS: dict[str, tuple[str, str, str]] = {
-    "admins": ("Account", "ADMINISTERS", "Page"),
-    "members": ("Account", "MEMBER_OF", "Group"),
-    "follows": ("Account", "FOLLOWS", "Account"),
-}
-RELATION_CYPHER: dict[str, str] = {
-    name: (
-        f"UNWIND $rows AS r "
-        f"MERGE (a:{a} {{uid: r.a}}) ON CREATE SET a.platform = r.ap, a.id = r.ai, "
-        "a.source = $source "
-        f"MERGE (b:{b} {{uid: r.b}}) ON CREATE SET b.platform = r.bp, b.id = r.bi, "
-        "b.source = $source "
-        f"MERGE (a)-[:{rel}]->(b)"
-    )
-    for name, (a, rel, b) in RELATIONS.items()
-}
-LABELS_CYPHER: dict[str, str] = {
-    label: (
-        f"UNWIND $rows AS r MERGE (n:{label} {{uid: r.uid}}) "
-        "ON CREATE SET n.platform = r.platform, n.id = r.id, n.source = $source "
-        "SET n.truth_label = r.truth_label, n.truth_cluster = r.truth_cluster"
-    )
-    for label in ("Account", "Page", "Group")
-}
-CHECKPOINT_CYPHER = (
-    "MERGE (c:LoadCheckpoint {key: $key}) "
-    "SET c.file = $file, c.format = $format, c.dataset = $source, c.records = $records, "
-    "c.complete = $complete, c.updated_at = $now"
-)
-READ_CHECKPOINT_CYPHER = (
-    "MATCH (c:LoadCheckpoint {key: $key}) RETURN c.records AS records, c.complete AS complete"
-)
-
 
 #: How many keys a load remembers as written (Urls beyond it are simply MERGEd again).
 MAX_REMEMBERED = 2_000_000
@@ -219,14 +136,24 @@ class Batch:
             + len(self.labels)
         )
 
+    def new_urls(self, written: dict[str, Any] | None = None) -> list[str]:
+        """Urls of the batch this load has not committed yet (see :meth:`remember`)."""
+        seen = written if written is not None else {}
+        urls = {url for link in self.links.values() for url in link.urls}
+        return sorted(url for url in urls if seen.get(f"~{url}") is None)
+
     def statements(
-        self, existing: set[str], written: dict[str, Any] | None = None
+        self,
+        existing: set[str],
+        written: dict[str, Any] | None = None,
+        existing_urls: set[str] | None = None,
     ) -> list[tuple[str, list[Any]]]:
         """The batch as (cypher, rows) steps, nodes before the edges that need them.
 
         ``existing``: uids of this batch's posts already in the graph (MERGE path); the
         others are created outright. ``written``: node key -> properties this load has
-        already committed; identical nodes are not sent again.
+        already committed; identical nodes are not sent again. ``existing_urls``: the
+        batch's urls already in the graph (MERGEd); None: MERGE every url.
         """
         seen = written if written is not None else {}
         steps: list[tuple[str, list[Any]]] = [
@@ -237,15 +164,18 @@ class Batch:
                 (NODE_CYPHER["Group"], self.groups),
             )
         ]
+        tags = {tag for link in self.links.values() for tag in link.hashtags}
+        # before the posts: new posts are created with their TAGS edges
+        steps.append((HASHTAGS_CYPHER, sorted(t for t in tags if seen.get(f"#{t}") is None)))
         new_authored, new_plain, old = [], [], []
         for post_uid, post in self.posts.items():
-            author = self.links[post_uid].author
+            link = self.links[post_uid]
             if post_uid in existing:
                 old.append(post)
-            elif author:
-                new_authored.append({"author": author, "props": post})
+            elif link.author:
+                new_authored.append({"author": link.author, "props": post, "tags": link.hashtags})
             else:
-                new_plain.append(post)
+                new_plain.append({"props": post, "tags": link.hashtags})
         steps += [
             (NEW_AUTHORED_POSTS_CYPHER, new_authored),
             (NEW_POSTS_CYPHER, new_plain),
@@ -256,7 +186,6 @@ class Batch:
 
         stubs: dict[str, dict[str, str]] = {}
         edges: dict[tuple[str, str], list[dict[str, str]]] = {key: [] for key in EDGE_CYPHER}
-        tags: set[str] = set()
         objects: set[str] = set()
         urls: dict[str, str] = {}
         for post_uid, link in self.links.items():
@@ -285,9 +214,9 @@ class Batch:
             ):
                 if original and author and original not in self.posts:
                     claimed.setdefault(original, author)  # the first row's claim
-            for tag in link.hashtags:
-                tags.add(tag)
-                edge("tags", post_uid, tag)
+            if verb == "MERGE":  # new posts got TAGS when created
+                for tag in link.hashtags:
+                    edge("tags", post_uid, tag)
             for url in link.urls:
                 urls[url] = domain_of(url)
                 edge("links", post_uid, url)
@@ -299,14 +228,17 @@ class Batch:
 
         steps += [
             (STUB_POSTS_CYPHER, list(stubs.values())),
-            (HASHTAGS_CYPHER, sorted(t for t in tags if seen.get(f"#{t}") is None)),
             (OBJECTS_CYPHER, sorted(k for k in objects if seen.get(f"*{k}") is None)),
             (DOMAINS_CYPHER, sorted({d for d in urls.values() if seen.get(f"@{d}") is None})),
-            (
-                URLS_CYPHER,
-                [{"url": u, "domain": d} for u, d in urls.items() if seen.get(f"~{u}") is None],
-            ),
         ]
+        url_rows = [{"url": u, "domain": d} for u, d in urls.items() if seen.get(f"~{u}") is None]
+        if existing_urls is None:
+            steps.append((URLS_CYPHER, url_rows))
+        else:
+            steps += [
+                (NEW_URLS_CYPHER, [r for r in url_rows if r["url"] not in existing_urls]),
+                (URLS_CYPHER, [r for r in url_rows if r["url"] in existing_urls]),
+            ]
         steps += [(EDGE_CYPHER[key], rows) for key, rows in edges.items()]
         steps.append(  # after the posts' own authors
             (CLAIMED_AUTHOR_CYPHER, [{"a": a, "b": b} for b, a in claimed.items()])
@@ -378,7 +310,11 @@ def write_batch(
             if batch.posts
             else set()
         )
-        for cypher, rows in batch.statements(existing, written):
+        urls = batch.new_urls(written)
+        existing_urls = (
+            {r["url"] for r in tx.run(EXISTING_URLS_CYPHER, urls=urls)} if urls else set()
+        )
+        for cypher, rows in batch.statements(existing, written, existing_urls):
             tx.run(cypher, rows=rows, source=source).consume()
         if checkpoint is not None:
             tx.run(
