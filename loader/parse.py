@@ -222,14 +222,7 @@ def _parse_part(numbered: tuple[int, Span | None]) -> PartResult:
         result.loaded += batch.rows
         batch, batches = Batch(), batches + 1
 
-    drops = result.drops.append
-    rows = parsed_rows(
-        records_of(job.path, job.spec, span=span),
-        job.spec,
-        job.ctx,
-        lambda line, fld, why: drops((line, fld, why)),
-        job.fill,
-    )
+    rows = _part_rows(job, span, result)
     for item, _ in rows:
         result.records += 1
         if isinstance(item, Reject):
@@ -243,16 +236,21 @@ def _parse_part(numbered: tuple[int, Span | None]) -> PartResult:
     return result
 
 
-def _count_part(job: _Job, span: Span | None, result: PartResult) -> PartResult:
-    """:func:`_parse_part` when nothing is written: the rows are counted, not batched."""
+def _part_rows(job: _Job, span: Span | None, result: PartResult):  # type: ignore[no-untyped-def]
+    """The parsed rows of one part, their dropped fields recorded in ``result``."""
     drops = result.drops.append
-    rows = parsed_rows(
+    return parsed_rows(
         records_of(job.path, job.spec, span=span),
         job.spec,
         job.ctx,
         lambda line, fld, why: drops((line, fld, why)),
         job.fill,
     )
+
+
+def _count_part(job: _Job, span: Span | None, result: PartResult) -> PartResult:
+    """:func:`_parse_part` when nothing is written: the rows are counted, not batched."""
+    rows = _part_rows(job, span, result)
     rejects = result.rejects.append
     for item, _ in rows:
         result.records += 1
