@@ -43,6 +43,7 @@ import duckdb
 import numpy as np
 
 from analytics.actions import Actions, SignalTable
+from analytics.arrays import contains, distinct, isin, pair_order, reverse_edges
 from analytics.minhash import near_duplicate_groups
 from analytics.window_join import matched_gaps, window_join
 
@@ -92,15 +93,18 @@ class EdgeList:
         if not len(self):
             return np.zeros(0)
         src, dst = np.asarray(self.src, np.int64), np.asarray(self.dst, np.int64)
-        n = int(max(src.max(), dst.max())) + 1
-        keys = src * n + dst
-        order = np.argsort(keys)
-        back = dst * n + src
-        at = np.minimum(np.searchsorted(keys[order], back), len(keys) - 1)
-        found = keys[order][at] == back
         weight = np.asarray(self.weight, np.float64)
-        other = np.where(found, weight[order][at], 0.0)
-        return np.minimum(weight, other) / np.maximum(weight, other)
+        order = pair_order(src, dst)
+        if order is not None:
+            src, dst, weight = src[order], dst[order], weight[order]
+        at = reverse_edges(src, dst)
+        other = np.where(at >= 0, weight[np.maximum(at, 0)], 0.0)
+        ratio = np.minimum(weight, other) / np.maximum(weight, other)
+        if order is None:
+            return ratio
+        out = np.empty_like(ratio)
+        out[order] = ratio
+        return out
 
     def mark_fast(self, fast_edges: EdgeList) -> None:
         """Flag the edges that ``fast_edges`` (the same signal at a narrower window) has."""
@@ -112,7 +116,7 @@ class EdgeList:
         )
         mine = np.asarray(self.src, np.int64) * n + np.asarray(self.dst, np.int64)
         theirs = np.asarray(fast_edges.src, np.int64) * n + np.asarray(fast_edges.dst, np.int64)
-        self.fast = np.isin(mine, theirs)
+        self.fast = isin(mine, theirs)
 
     def as_dict(self, actors: list[str]) -> dict[tuple[str, str], int]:
         return {
@@ -127,13 +131,14 @@ def merge_windows(lists: list[EdgeList], windows: tuple[int, ...]) -> EdgeList:
     evidence, mean gap, symmetry), with that window in ``EdgeList.window``. A wider
     window only adds edges: every edge of a narrower one holds in it too."""
     n = 1 + max((int(max(e.src.max(), e.dst.max())) for e in lists if len(e)), default=0)
-    seen = np.zeros(0, dtype=np.int64)
+    seen = np.zeros(0, dtype=np.int64)  # sorted: the edges of the narrower windows
     parts = []
-    for edges, window in zip(lists, windows, strict=True):
+    for i, (edges, window) in enumerate(zip(lists, windows, strict=True)):
         keys = np.asarray(edges.src, np.int64) * n + np.asarray(edges.dst, np.int64)
-        new = ~np.isin(keys, seen)
+        new = ~contains(seen, keys)
         parts.append((edges, new, window))
-        seen = np.union1d(seen, keys)
+        if i + 1 < len(lists):
+            seen = distinct(np.concatenate([seen, keys[new]]))
     objects = lists[-1].objects  # the widest window's list knows every object code
     gap = [
         (e.avg_gap if e.avg_gap is not None else np.full(len(e), np.nan))[new]
@@ -303,7 +308,7 @@ def participation_filter(
         part.post[pairable], part.ts[pairable], part.obj[pairable], part.actor[pairable],
         np.zeros(int(pairable.sum()), dtype=np.int64), params.window,
     )  # fmt: skip
-    coordinated = np.isin(part.post, posts)
+    coordinated = contains(posts, part.post)  # posts: sorted, distinct
     kept = np.bincount(part.actor[coordinated], minlength=actors) >= n
     return part, kept
 

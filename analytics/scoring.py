@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from analytics.actions import MIN_TEXT_CHARS, Actions
+from analytics.arrays import isin
 from analytics.chance import (
     ChanceTest,
     WindowTest,
@@ -171,7 +172,7 @@ def score_clusters(
     texts_by_cluster: Counter[int] = Counter()
     if any(text_matched.values()):  # the copy-paste share's denominator: texts of members
         member_codes = np.fromiter(membership, dtype=np.int64, count=len(membership))
-        member_posts = np.nonzero(np.isin(post_actor, member_codes))[0]
+        member_posts = np.nonzero(isin(post_actor, member_codes))[0]
         long_posts = member_posts[acts.text_lengths(member_posts) >= MIN_TEXT_CHARS]
         texts_by_cluster.update(lookup[post_actor[long_posts]].tolist())
     edge_cluster = lookup[np.asarray(edges.u, dtype=np.int64)]
