@@ -49,6 +49,11 @@ DEFAULT_SIGNALS = ("url", "repost", "reply", "text", "near_text", "hashtag", "ob
 #: or text. Hashtags, domains and replies are topical: within an hour, everyone on the
 #: topic shares them, so they count as co-action at the tightest window only.
 WIDE_SIGNALS = ("url", "repost", "object", "text", "near_text")
+#: The windows a run uses unless told: a minute, where copy-paste operations act, and an
+#: hour, where operations that post on a slower clock do (see docs/detection.md, "Windows").
+#: Each edge is recorded at the tightest window it holds in, and each cluster is tested
+#: against chance at both.
+DEFAULT_WINDOWS = (60, 3600)
 #: At a wider window, objects touched by more accounts are skipped (whatever --max-actors
 #: says for the tightest window): within an hour a viral link or a popular original is
 #: shared by everyone who saw it, which pairs crowds, not operators. On a 1M-message QUT
@@ -65,7 +70,7 @@ class DetectParams:
     signals: tuple[str, ...] = DEFAULT_SIGNALS
     #: seconds, or "auto" (estimated from the data: window_estimate), or several windows
     #: (e.g. (60, 3600)): edges at each, each edge recorded at its tightest
-    window: int | str | tuple[int, ...] = 60
+    window: int | str | tuple[int, ...] = DEFAULT_WINDOWS
     min_weight: int = 2
     max_actors: int | None = None
     min_participation: int | None = None  # CooRTweet's rule, off by default

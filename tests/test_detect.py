@@ -47,7 +47,7 @@ def test_run_written_back(world: Graph, run) -> None:  # type: ignore[no-untyped
         {"id": run.run_id},
     )
     assert node["engine"] == "igraph" and node["flagged"] == 1
-    assert json.loads(node["params"])["window"] == 60 and node["fp"].startswith("posts=26;")
+    assert json.loads(node["params"])["window"] == [60, 3600] and node["fp"].startswith("posts=26;")
     clusters = world.query(
         "MATCH (k:Cluster)-[:FROM_RUN]->(:DetectionRun {id: $id}) "
         "RETURN k.id AS id, k.size AS size, count { (k)<-[:IN_CLUSTER]-() } "

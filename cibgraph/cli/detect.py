@@ -9,7 +9,7 @@ import click
 
 from analytics.actions import SIGNALS
 from analytics.communities import ENGINES
-from analytics.detect import DEFAULT_SIGNALS, DetectParams, detect
+from analytics.detect import DEFAULT_SIGNALS, DEFAULT_WINDOWS, DetectParams, detect
 from analytics.fromfiles import detect_files
 from analytics.outputs import write_clusters, write_edges_csv
 from analytics.spark_coaction import DEFAULT_MASTER, MASTER_ENV, SparkSettings
@@ -28,13 +28,13 @@ from loader.store import dataset_slug
 )
 @click.option(
     "--window",
-    default="60",
+    default=",".join(str(w) for w in DEFAULT_WINDOWS),
     show_default=True,
     callback=lambda _ctx, _param, value: _window(value),
     help="Seconds within which two accounts' actions on the same object count; several "
-    "(60,3600): edges at each, each recorded at its tightest, and clusters tested at each; "
-    "or 'auto': estimated from the data with CooRnet's method (the pace of the "
-    "quickest-shared objects), and said why.",
+    "(the default: a minute and an hour): edges at each, each recorded at its tightest, and "
+    "clusters tested at each; one (60, as QUT); or 'auto': estimated from the data with "
+    "CooRnet's method (the pace of the quickest-shared objects), and said why.",
 )
 @click.option(
     "--min-weight",
@@ -263,7 +263,7 @@ def detect_cmd(
       cibgraph detect messages.csv --signals repost,url --edges-out edges.csv
       cibgraph detect data/china_082019/ --out triage/ --max-actors 500
       cibgraph detect shares.csv --signals url --min-weight 1 --min-participation 2
-      cibgraph detect data/ira/ --window 60,3600      # slow coordination too
+      cibgraph detect messages.csv --window 60        # one window, as QUT
       cibgraph detect messages.csv --keep-store --out triage/   # + triage/store/*.parquet
       cibgraph detect messages.csv --compute spark --spark-master spark://head:7077
     """
