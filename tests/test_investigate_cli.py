@@ -42,7 +42,7 @@ def investigate(tmp_path: Path, text: str, *args: str) -> subprocess.CompletedPr
             r"expected one of igraph, louvain, leiden, gds",
         ),
         (
-            "window: 60",
+            "min_weight: 2",
             "window: sixty",
             r"case.yaml:{line}: detect.window: 'sixty' is not allowed; expected a number",
         ),
