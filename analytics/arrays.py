@@ -84,3 +84,24 @@ def _reverse(src: np.ndarray, dst: np.ndarray, starts: np.ndarray) -> np.ndarray
         if i < starts[d + 1] and dst[i] == s:
             out[e] = i
     return out
+
+
+def heaviest_per_node(
+    src: np.ndarray, dst: np.ndarray, weight: np.ndarray, nodes: np.ndarray, k: int
+) -> np.ndarray:
+    """Per edge: whether it is among the ``k`` heaviest edges of one of its ends that is
+    in ``nodes`` (ties broken by position, so the answer is deterministic)."""
+    n = len(src)
+    ends = np.concatenate([np.asarray(src), np.asarray(dst)])
+    edge = np.concatenate([np.arange(n), np.arange(n)])
+    wanted = contains(distinct(nodes), ends)
+    ends, edge = ends[wanted], edge[wanted]
+    order = np.lexsort((edge, -np.asarray(weight)[edge], ends))
+    ends, edge = ends[order], edge[order]
+    keep = np.zeros(n, dtype=bool)
+    if len(ends) == 0:
+        return keep
+    starts = np.flatnonzero(np.r_[True, ends[1:] != ends[:-1]])
+    rank = np.arange(len(ends)) - np.repeat(starts, np.diff(np.r_[starts, len(ends)]))
+    keep[edge[rank < k]] = True
+    return keep

@@ -7,7 +7,15 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analytics.arrays import contains, distinct, first_positions, isin, pair_order, reverse_edges
+from analytics.arrays import (
+    contains,
+    distinct,
+    first_positions,
+    heaviest_per_node,
+    isin,
+    pair_order,
+    reverse_edges,
+)
 from analytics.coaction import EdgeList
 
 small_ints = st.lists(st.integers(min_value=-50, max_value=50), max_size=60)
@@ -65,3 +73,28 @@ def test_reverse_of_a_known_list() -> None:
         np.zeros(4, np.int64),
     )
     assert edges.symmetry().tolist() == [0.0, 0.0, 0.5, 0.5]
+
+
+def test_heaviest_edges_per_node_by_hand() -> None:
+    u, v = np.array([0, 0, 0, 1, 2]), np.array([1, 2, 3, 2, 3])
+    w = np.array([5.0, 3.0, 4.0, 1.0, 2.0])
+    assert heaviest_per_node(u, v, w, np.array([0]), 2).tolist() == [1, 0, 1, 0, 0]
+    # node 2's edges: (0,2) 3.0, (1,2) 1.0, (2,3) 2.0; node 3's: (0,3) 4.0, (2,3) 2.0
+    assert heaviest_per_node(u, v, w, np.array([2, 3]), 1).tolist() == [0, 1, 1, 0, 0]
+    assert not heaviest_per_node(u, v, w, np.array([], dtype=np.int64), 3).any()
+
+
+@settings(max_examples=200, deadline=None)
+@given(pairs, st.lists(st.integers(0, 12), max_size=6), st.integers(1, 4), st.randoms())
+def test_heaviest_edges_per_node_match_a_plain_loop(
+    edges: list[tuple[int, int]], nodes: list[int], k: int, rnd: object
+) -> None:
+    u = np.array([a for a, _ in edges], dtype=np.int64)
+    v = np.array([b for _, b in edges], dtype=np.int64)
+    w = np.array([float(rnd.randrange(4)) for _ in edges])  # type: ignore[attr-defined]
+    expected = set()
+    for node in set(nodes):
+        mine = [i for i in range(len(edges)) if node in edges[i]]
+        expected |= set(sorted(mine, key=lambda i: (-w[i], i))[:k])
+    keep = heaviest_per_node(u, v, w, np.array(nodes, dtype=np.int64), k)
+    assert set(np.flatnonzero(keep).tolist()) == expected

@@ -178,7 +178,8 @@ from loader.store import dataset_slug
     type=click.Choice(["none", "flagged", "all"]),
     default="flagged",
     show_default=True,
-    help="Which coordination edges to write as COORDINATED_WITH.",
+    help="Which coordination edges to write as COORDINATED_WITH: flagged (each flagged "
+    "account's 25 heaviest), all, or none.",
 )
 @click.option("--no-write", is_flag=True, help="Do not record the run in the graph.")
 @click.option(
