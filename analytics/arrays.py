@@ -90,18 +90,43 @@ def heaviest_per_node(
     src: np.ndarray, dst: np.ndarray, weight: np.ndarray, nodes: np.ndarray, k: int
 ) -> np.ndarray:
     """Per edge: whether it is among the ``k`` heaviest edges of one of its ends that is
-    in ``nodes`` (ties broken by position, so the answer is deterministic)."""
-    n = len(src)
-    ends = np.concatenate([np.asarray(src), np.asarray(dst)])
-    edge = np.concatenate([np.arange(n), np.arange(n)])
-    wanted = contains(distinct(nodes), ends)
-    ends, edge = ends[wanted], edge[wanted]
-    order = np.lexsort((edge, -np.asarray(weight)[edge], ends))
-    ends, edge = ends[order], edge[order]
-    keep = np.zeros(n, dtype=bool)
-    if len(ends) == 0:
+    in ``nodes`` (ties: the earlier edge first). One compiled pass that keeps each node's
+    best ``k`` so far: memory grows with ``nodes``, not with the edges."""
+    src, dst = np.asarray(src), np.asarray(dst)  # int32 or int64: no copy
+    keep = np.zeros(len(src), dtype=bool)
+    nodes = distinct(np.asarray(nodes, np.int64))
+    if len(nodes) == 0 or len(src) == 0 or k < 1:
         return keep
-    starts = np.flatnonzero(np.r_[True, ends[1:] != ends[:-1]])
-    rank = np.arange(len(ends)) - np.repeat(starts, np.diff(np.r_[starts, len(ends)]))
-    keep[edge[rank < k]] = True
+    top = max(int(src.max()), int(dst.max()), int(nodes.max())) + 1
+    slot = np.full(top, -1, dtype=np.int64)
+    slot[nodes[nodes >= 0]] = np.arange(int((nodes >= 0).sum()))
+    best = np.full((len(nodes), k), -1, dtype=np.int64)
+    _heaviest(src, dst, np.asarray(weight, np.float64), slot, best)
+    chosen = best[best >= 0]
+    keep[chosen] = True
     return keep
+
+
+@numba.njit(cache=True)
+def _heaviest(src, dst, weight, slot, best):  # type: ignore[no-untyped-def]
+    k = best.shape[1]
+    for i in range(len(src)):
+        for end in (src[i], dst[i]):
+            s = slot[end]
+            if s < 0:
+                continue
+            worst = -1  # the free place, else the lightest (latest among equals) held
+            for j in range(k):
+                held = best[s, j]
+                if held < 0:
+                    worst = j
+                    break
+                if worst < 0:
+                    worst = j
+                else:
+                    cur = best[s, worst]
+                    if weight[held] < weight[cur] or (weight[held] == weight[cur] and held > cur):
+                        worst = j
+            held = best[s, worst]
+            if held < 0 or weight[i] > weight[held]:
+                best[s, worst] = i
