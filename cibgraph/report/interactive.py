@@ -16,6 +16,9 @@ import random
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from analytics.arrays import isin
 from cibgraph.palette import cluster_hex
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -45,19 +48,24 @@ def graph_data(
     if combined is None or len(combined) == 0 or result.actions is None:
         return None
     uids = result.actions.actors.values
-    g = nx.Graph()
-    for u, v, w in zip(
-        combined.u.tolist(), combined.v.tolist(), combined.weight.tolist(), strict=True
-    ):
-        if u in membership and v in membership:
-            g.add_edge(u, v, weight=float(w))
     clusters = {c.index: c for c in result.clusters}
+    # chosen on the arrays: a run's combined graph can hold tens of millions of edges
+    u, v, w = np.asarray(combined.u), np.asarray(combined.v), np.asarray(combined.weight)
+    clustered = np.fromiter(membership, dtype=np.int64, count=len(membership))
+    inside = isin(u, clustered) & isin(v, clustered)
+    u, v, w = u[inside], v[inside], w[inside]
+    degree = np.bincount(np.concatenate([u, v]).astype(np.int64, copy=False))
+    present = np.flatnonzero(degree).tolist()
     order = sorted(
-        g.nodes,
-        key=lambda n: (not clusters[membership[n]].flagged, -g.degree(n), uids[n]),
+        present,
+        key=lambda n: (not clusters[membership[n]].flagged, -int(degree[n]), uids[n]),
     )
-    chosen = set(order[:max_nodes])
-    sub = g.subgraph(chosen)
+    chosen = np.asarray(order[:max_nodes], dtype=np.int64)
+    keep = isin(u, chosen) & isin(v, chosen)
+    sub = nx.Graph()
+    sub.add_nodes_from(chosen.tolist())
+    for a, b, weight in zip(u[keep].tolist(), v[keep].tolist(), w[keep].tolist(), strict=True):
+        sub.add_edge(a, b, weight=float(weight))
     if sub.number_of_nodes() == 0:
         return None
     pos = _layout(sub, seed)
@@ -100,7 +108,7 @@ def graph_data(
         "edges": edges,
         "legend": legend,
         "shown": len(nodes),
-        "total": g.number_of_nodes(),
+        "total": len(present),
     }
 
 

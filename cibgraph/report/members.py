@@ -11,6 +11,8 @@ from collections import Counter
 from dataclasses import asdict
 from typing import Any
 
+import numpy as np
+
 from cibgraph.graph import Graph
 
 MEMBER_SAMPLE = 12
@@ -77,9 +79,11 @@ def _degrees(result: Any) -> Counter[str]:
     if combined is None or result.actions is None:
         return degree
     uids = result.actions.actors.values
-    for u, v in zip(combined.u.tolist(), combined.v.tolist(), strict=True):
-        degree[uids[u]] += 1
-        degree[uids[v]] += 1
+    if len(combined) == 0:
+        return degree
+    counts = np.bincount(np.concatenate([combined.u, combined.v]).astype(np.int64, copy=False))
+    for code in np.flatnonzero(counts).tolist():
+        degree[uids[code]] = int(counts[code])
     return degree
 
 
