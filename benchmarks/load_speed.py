@@ -2,13 +2,15 @@
 into Neo4j, by the transactional route and the bulk route, and parse-only throughput.
 
     python benchmarks/load_speed.py --posts 200000 [--batch-size 5000] [--no-neo4j]
+        [--neo4j-writers 1,2]
 
 Generates a Twitter IO archive tweets file (the heaviest real layout: author, hashtags,
 URLs, mentions, retweets) of N posts in a temporary directory, measures
 1. parse only (read + validate + normalise + batch; no graph),
 2. a full load into a fresh embedded server (cold start to Bolt ready, then the load),
 3. with a local Neo4j (``scripts/neo4j-local``, its jars resolved; skipped with
-   ``--no-neo4j``): cold start to Bolt ready, the same load into it, and the bulk route
+   ``--no-neo4j``): cold start to Bolt ready, the same load into a fresh server once per
+   ``--neo4j-writers`` count (sessions writing each batch at once), and the bulk route
    (``load --bulk-csv`` + ``neo4j-admin database import full`` into a second, stopped
    server) with each part timed,
 and prints the rates and what each graph holds. Figures go to the README.
@@ -92,6 +94,11 @@ def main() -> None:
     parser.add_argument(
         "--no-neo4j", action="store_true", help="embedded only (no local Neo4j runs)"
     )
+    parser.add_argument(
+        "--neo4j-writers",
+        default="1,2",
+        help="comma-separated writer-session counts, one fresh Neo4j load each",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -123,7 +130,8 @@ def main() -> None:
         finally:
             server.stop()
         if not args.no_neo4j:
-            _neo4j(data, work, args.batch_size)
+            writers = [int(w) for w in args.neo4j_writers.split(",")]
+            _neo4j(data, work, args.batch_size, writers)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -133,12 +141,20 @@ def cpu_seconds(pid: int) -> float:
 
 
 def _timed_load(  # type: ignore[no-untyped-def]
-    graph, data: Path, report_dir: Path, batch_size: int, label: str, server_pid: int | None = None
+    graph,
+    data: Path,
+    report_dir: Path,
+    batch_size: int,
+    label: str,
+    server_pid: int | None = None,
+    writers: int | None = None,
 ) -> None:
     server_cpu = cpu_seconds(server_pid) if server_pid else 0.0
     client_cpu = time.process_time()
     t = time.perf_counter()
-    report = load([data], graph=graph, report_dir=report_dir, batch_size=batch_size)
+    report = load(
+        [data], graph=graph, report_dir=report_dir, batch_size=batch_size, writers=writers
+    )
     load_s = time.perf_counter() - t
     client_cpu = time.process_time() - client_cpu
     if server_pid:
@@ -187,17 +203,24 @@ def _settings(exports: dict[str, str], data_dir: Path) -> Settings:
     )
 
 
-def _neo4j(data: Path, work: Path, batch_size: int) -> None:
-    """The transactional and the bulk route into a local Neo4j 5.26 (two fresh servers)."""
-    home = work / "neo4j"
-    t = time.perf_counter()
-    exports = _exports(_local("start", str(home)))
-    print(f"neo4j (local, APOC+GDS): cold start to Bolt ready {time.perf_counter() - t:.1f} s")
-    try:
-        with connect(_settings(exports, work / "neo4j-cibgraph")) as graph:
-            _timed_load(graph, data, work / "load-neo4j", batch_size, "neo4j (transactional)")
-    finally:
-        _local("stop", str(home))
+def _neo4j(data: Path, work: Path, batch_size: int, writers: list[int]) -> None:
+    """The transactional route (a fresh server per writer count) and the bulk route into
+    a local Neo4j 5.26."""
+    os.environ.setdefault("NEO4J_LOCAL_HEAP", "2g")  # 512m runs out on 100k-post batches
+    os.environ.setdefault("NEO4J_LOCAL_PAGECACHE", "1g")
+    for count in writers:
+        home = work / f"neo4j-{count}"
+        t = time.perf_counter()
+        exports = _exports(_local("start", str(home)))
+        print(f"neo4j (local, APOC+GDS): cold start to Bolt ready {time.perf_counter() - t:.1f} s")
+        try:
+            with connect(_settings(exports, work / f"neo4j-cibgraph-{count}")) as graph:
+                label = f"neo4j (transactional, {count} writer session{'s' * (count > 1)})"
+                _timed_load(
+                    graph, data, work / f"load-neo4j-{count}", batch_size, label, writers=count
+                )
+        finally:
+            _local("stop", str(home))
 
     bulk_home, bulk = work / "neo4j-bulk", work / "bulk"
     _local("start", str(bulk_home))  # the conf and the password, then stopped for the import

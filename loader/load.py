@@ -34,6 +34,7 @@ from loader.formats import DATA_DOCUMENTS, DATA_SUFFIXES, Context, FormatSpec, U
 from loader.formats.common import is_platform_name
 from loader.formats.ira import AUTHORS
 from loader.formats.native import kind_of_jsonl
+from loader.parallel import ParallelWriter, default_writers
 from loader.parse import PartResult, parse_in_parts, parsed_rows, records_of, splittable
 from loader.reader import not_text, read_header
 from loader.records import Reject
@@ -45,7 +46,7 @@ from loader.store import (
     open_for_load,
     seal,
 )
-from loader.writer import Batch, Checkpoint, finish, read_checkpoint, write_batch
+from loader.writer import Batch, Checkpoint, finish, read_checkpoint
 
 if TYPE_CHECKING:
     from cibgraph.graph import Graph
@@ -219,6 +220,7 @@ def load(
     progress: Callable[[str, int], None] | None = None,
     bulk_csv: str | Path | None = None,
     store_only: str | Path | None = None,
+    writers: int | None = None,
 ) -> LoadReport:
     """Load ``paths`` into the graph; see the module doc. Returns a :class:`LoadReport`.
 
@@ -228,10 +230,14 @@ def load(
     as records are consumed. ``bulk_csv`` writes neo4j-admin import files into that
     directory instead of the graph (see :mod:`loader.bulk`). ``store_only`` writes the
     actions into a fresh action store in that directory and nothing to any graph (what
-    ``cibgraph detect FILES`` runs; see :mod:`loader.store`).
+    ``cibgraph detect FILES`` runs; see :mod:`loader.store`). ``writers``: sessions
+    writing each batch at once (see :mod:`loader.parallel`); None: 2 into Neo4j, 1 into
+    the embedded server.
     """
     if batch_size < 1:
         raise LoadError(f"--batch-size must be at least 1, not {batch_size}")
+    if writers is not None and writers < 1:
+        raise LoadError(f"--writers must be at least 1, not {writers}")
     check_platform(platform)
     items = [Path(p) for p in ([paths] if isinstance(paths, str | Path) else paths)]
     planned = plan(items, format)
@@ -251,6 +257,16 @@ def load(
 
             graph = stack.enter_context(connect(settings))
         store: StoreWriter | None = None
+        writer: ParallelWriter | None = None
+        if graph is not None and not dry_run:
+            count = writers if writers is not None else default_writers(graph.backend)
+            if count > 1 and graph.backend != "neo4j":
+                raise LoadError(
+                    f"--writers {count}: the embedded server writes with one session "
+                    "(several conflict on its pages and are slower); load into Neo4j "
+                    "for several, or leave --writers out"
+                )
+            writer = stack.enter_context(ParallelWriter(graph, count))
         if store_only is not None:
             clear(Path(store_only))
             store = StoreWriter(Path(store_only), name)
@@ -279,6 +295,7 @@ def load(
                 ctx,
                 file_report,
                 graph=None if dry_run else graph,
+                writer=writer,
                 store_only=store_only is not None,
                 batch_size=batch_size,
                 strict=strict,
@@ -312,6 +329,7 @@ def _load_file(
     report: FileReport,
     *,
     graph: Graph | None,
+    writer: ParallelWriter | None = None,
     batch_size: int,
     strict: bool,
     resume: bool,
@@ -379,9 +397,8 @@ def _load_file(
             # Before the graph commit: a batch that never commits is rewritten under the
             # same part name when the load resumes (see loader.store).
             store.write_batch(f"{key[:16]}-{batch_start:012d}", batch)
-        if graph is not None and (len(batch) or final):
-            write_batch(
-                graph,
+        if graph is not None and writer is not None and (len(batch) or final):
+            writer.write(
                 batch,
                 source=ctx.source,
                 checkpoint=Checkpoint(key, str(path), spec.name, consumed, complete=final),

@@ -26,6 +26,7 @@ and the original's own row replaces it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -73,6 +74,52 @@ def _already(seen: dict[str, Any], record: Props) -> bool:
 def _ends(pair: tuple[str, str]) -> dict[str, str]:
     (ap, ai), (bp, bi) = pair[0].split(":", 1), pair[1].split(":", 1)
     return {"a": pair[0], "ap": ap, "ai": ai, "b": pair[1], "bp": bp, "bi": bi}
+
+
+@dataclass
+class Nodes:
+    """The nodes a batch points at, written before its posts (see :meth:`Batch.nodes`)."""
+
+    accounts: list[Props] = field(default_factory=list)
+    pages: list[Props] = field(default_factory=list)
+    groups: list[Props] = field(default_factory=list)
+    tags: set[str] = field(default_factory=set)
+    stubs: dict[str, dict[str, str]] = field(default_factory=dict)  # posts named, not described
+    objects: set[str] = field(default_factory=set)
+    domains: set[str] = field(default_factory=set)
+    urls: dict[str, str] = field(default_factory=dict)  # url -> its domain
+
+    def __bool__(self) -> bool:
+        return any(
+            (self.accounts, self.pages, self.groups, self.tags, self.stubs, self.objects, self.urls)
+        ) or bool(self.domains)
+
+    def stub(self, post_uid: str) -> None:
+        platform, ident = post_uid.split(":", 1)
+        self.stubs[post_uid] = {"uid": post_uid, "platform": platform, "id": ident}
+
+    def steps(self, existing_urls: set[str] | None = None) -> list[tuple[str, list[Any]]]:
+        """``existing_urls``: the urls already in the graph (MERGEd; the others are
+        CREATEd); None: MERGE every url."""
+        url_rows = [{"url": u, "domain": d} for u, d in self.urls.items()]
+        steps: list[tuple[str, list[Any]]] = [
+            (NODE_CYPHER["Account"], self.accounts),
+            (NODE_CYPHER["Page"], self.pages),
+            (NODE_CYPHER["Group"], self.groups),
+            # before the posts: new posts are created with their TAGS edges
+            (HASHTAGS_CYPHER, sorted(self.tags)),
+            (STUB_POSTS_CYPHER, list(self.stubs.values())),
+            (OBJECTS_CYPHER, sorted(self.objects)),
+            (DOMAINS_CYPHER, sorted(self.domains)),
+        ]
+        if existing_urls is None:
+            steps.append((URLS_CYPHER, url_rows))
+        else:
+            steps += [
+                (NEW_URLS_CYPHER, [r for r in url_rows if r["url"] not in existing_urls]),
+                (URLS_CYPHER, [r for r in url_rows if r["url"] in existing_urls]),
+            ]
+        return [(cypher, rows) for cypher, rows in steps if rows]
 
 
 @dataclass
@@ -136,37 +183,29 @@ class Batch:
             + len(self.labels)
         )
 
-    def new_urls(self, written: dict[str, Any] | None = None) -> list[str]:
-        """Urls of the batch this load has not committed yet (see :meth:`remember`)."""
+    def nodes(self, written: dict[str, Any] | None = None) -> Nodes:
+        """Every node the batch's posts and relations point at (not the posts
+        themselves), less what this load has already committed identically."""
         seen = written if written is not None else {}
-        urls = {url for link in self.links.values() for url in link.urls}
-        return sorted(url for url in urls if seen.get(f"~{url}") is None)
+        found = Nodes(
+            accounts=[r for r in self.accounts.values() if not _already(seen, r)],
+            pages=[r for r in self.pages.values() if not _already(seen, r)],
+            groups=[r for r in self.groups.values() if not _already(seen, r)],
+        )
+        for link in self.links.values():
+            found.tags.update(t for t in link.hashtags if seen.get(f"#{t}") is None)
+            for target in (link.repost_of, link.reply_to, link.quotes):
+                if target and target not in self.posts:
+                    found.stub(target)
+            found.objects.update(k for k in link.objects if seen.get(f"*{k}") is None)
+            for url in link.urls:
+                if seen.get(f"~{url}") is None:
+                    found.urls[url] = domain_of(url)
+        found.domains = {d for d in found.urls.values() if seen.get(f"@{d}") is None}
+        return found
 
-    def statements(
-        self,
-        existing: set[str],
-        written: dict[str, Any] | None = None,
-        existing_urls: set[str] | None = None,
-    ) -> list[tuple[str, list[Any]]]:
-        """The batch as (cypher, rows) steps, nodes before the edges that need them.
-
-        ``existing``: uids of this batch's posts already in the graph (MERGE path); the
-        others are created outright. ``written``: node key -> properties this load has
-        already committed; identical nodes are not sent again. ``existing_urls``: the
-        batch's urls already in the graph (MERGEd); None: MERGE every url.
-        """
-        seen = written if written is not None else {}
-        steps: list[tuple[str, list[Any]]] = [
-            (cypher, [r for r in records.values() if not _already(seen, r)])
-            for cypher, records in (
-                (NODE_CYPHER["Account"], self.accounts),
-                (NODE_CYPHER["Page"], self.pages),
-                (NODE_CYPHER["Group"], self.groups),
-            )
-        ]
-        tags = {tag for link in self.links.values() for tag in link.hashtags}
-        # before the posts: new posts are created with their TAGS edges
-        steps.append((HASHTAGS_CYPHER, sorted(t for t in tags if seen.get(f"#{t}") is None)))
+    def post_steps(self, existing: set[str]) -> list[tuple[str, list[Any]]]:
+        """The posts and their own relationships (every other end written already)."""
         new_authored, new_plain, old = [], [], []
         for post_uid, post in self.posts.items():
             link = self.links[post_uid]
@@ -176,18 +215,13 @@ class Batch:
                 new_authored.append({"author": link.author, "props": post, "tags": link.hashtags})
             else:
                 new_plain.append({"props": post, "tags": link.hashtags})
-        steps += [
+        steps: list[tuple[str, list[Any]]] = [
             (NEW_AUTHORED_POSTS_CYPHER, new_authored),
             (NEW_POSTS_CYPHER, new_plain),
             (FORGET_POST_LINKS_CYPHER, [post["uid"] for post in old]),
             (NODE_CYPHER["Post"], old),
         ]
-        claimed: dict[str, str] = {}  # original -> the first author a row names for it
-
-        stubs: dict[str, dict[str, str]] = {}
         edges: dict[tuple[str, str], list[dict[str, str]]] = {key: [] for key in EDGE_CYPHER}
-        objects: set[str] = set()
-        urls: dict[str, str] = {}
         for post_uid, link in self.links.items():
             verb = "MERGE" if post_uid in existing else "CREATE"
 
@@ -205,45 +239,32 @@ class Batch:
             ):
                 if target:
                     edge(name, post_uid, target)
-                    if target not in self.posts:
-                        platform, ident = target.split(":", 1)
-                        stubs[target] = {"uid": target, "platform": platform, "id": ident}
+            if verb == "MERGE":  # new posts got TAGS when created
+                for tag in link.hashtags:
+                    edge("tags", post_uid, tag)
+            for url in link.urls:
+                edge("links", post_uid, url)
+            for mention in link.mentions:
+                edge("mentions", post_uid, mention)
+            for key in link.objects:
+                edge("shares", post_uid, key)
+        steps += [(EDGE_CYPHER[key], rows) for key, rows in edges.items()]
+        return [(cypher, rows) for cypher, rows in steps if rows]
+
+    def tail_steps(self) -> list[tuple[str, list[Any]]]:
+        """What comes after the posts: authors claimed for originals outside the batch,
+        relation rows and labels."""
+        claimed: dict[str, str] = {}  # original -> the first author a row names for it
+        for link in self.links.values():
             for original, author in (
                 (link.repost_of, link.repost_of_author),
                 (link.reply_to, link.reply_to_author),
             ):
                 if original and author and original not in self.posts:
                     claimed.setdefault(original, author)  # the first row's claim
-            if verb == "MERGE":  # new posts got TAGS when created
-                for tag in link.hashtags:
-                    edge("tags", post_uid, tag)
-            for url in link.urls:
-                urls[url] = domain_of(url)
-                edge("links", post_uid, url)
-            for mention in link.mentions:
-                edge("mentions", post_uid, mention)
-            for key in link.objects:
-                objects.add(key)
-                edge("shares", post_uid, key)
-
-        steps += [
-            (STUB_POSTS_CYPHER, list(stubs.values())),
-            (OBJECTS_CYPHER, sorted(k for k in objects if seen.get(f"*{k}") is None)),
-            (DOMAINS_CYPHER, sorted({d for d in urls.values() if seen.get(f"@{d}") is None})),
-        ]
-        url_rows = [{"url": u, "domain": d} for u, d in urls.items() if seen.get(f"~{u}") is None]
-        if existing_urls is None:
-            steps.append((URLS_CYPHER, url_rows))
-        else:
-            steps += [
-                (NEW_URLS_CYPHER, [r for r in url_rows if r["url"] not in existing_urls]),
-                (URLS_CYPHER, [r for r in url_rows if r["url"] in existing_urls]),
-            ]
-        steps += [(EDGE_CYPHER[key], rows) for key, rows in edges.items()]
-        steps.append(  # after the posts' own authors
-            (CLAIMED_AUTHOR_CYPHER, [{"a": a, "b": b} for b, a in claimed.items()])
-        )
-        steps += [
+        steps: list[tuple[str, list[Any]]] = [
+            # after the posts' own authors
+            (CLAIMED_AUTHOR_CYPHER, [{"a": a, "b": b} for b, a in claimed.items()]),
             *(
                 (RELATION_CYPHER[name], [_ends(p) for p in sorted(getattr(self, name))])
                 for name in RELATIONS
@@ -256,6 +277,14 @@ class Batch:
             )
         steps += [(LABELS_CYPHER[kind], rows) for kind, rows in sorted(by_kind.items())]
         return [(cypher, rows) for cypher, rows in steps if rows]
+
+    def posts_part(self, uids: Iterable[str]) -> Batch:
+        """A batch of only these posts (with their links): for :mod:`loader.parallel`."""
+        part = Batch()
+        for post_uid in uids:
+            part.posts[post_uid] = self.posts[post_uid]
+            part.links[post_uid] = self.links[post_uid]
+        return part
 
     def remember(self, written: dict[str, Any]) -> None:
         """After commit: note what need not be sent again during this load."""
@@ -290,6 +319,41 @@ def read_checkpoint(graph: Graph, key: str) -> tuple[int, bool]:
     return int(rows[0]["records"] or 0), bool(rows[0]["complete"])
 
 
+def run_steps(tx: Any, steps: list[tuple[str, list[Any]]], source: str) -> None:
+    for cypher, rows in steps:
+        tx.run(cypher, rows=rows, source=source).consume()
+
+
+def write_nodes(tx: Any, nodes: Nodes, source: str) -> None:
+    """The nodes, Urls not in the graph yet looked up first (and then CREATEd)."""
+    urls = sorted(nodes.urls)
+    existing = {r["url"] for r in tx.run(EXISTING_URLS_CYPHER, urls=urls)} if urls else set()
+    run_steps(tx, nodes.steps(existing), source)
+
+
+def write_posts(tx: Any, batch: Batch, source: str) -> None:
+    """The batch's posts, those not in the graph yet looked up first (and then CREATEd)."""
+    uids = list(batch.posts)
+    existing = {r["uid"] for r in tx.run(EXISTING_POSTS_CYPHER, uids=uids)} if uids else set()
+    run_steps(tx, batch.post_steps(existing), source)
+
+
+def write_tail(tx: Any, batch: Batch, source: str, checkpoint: Checkpoint | None) -> None:
+    """:meth:`Batch.tail_steps`, then the checkpoint: the last writes of a batch."""
+    run_steps(tx, batch.tail_steps(), source)
+    if checkpoint is not None:
+        tx.run(
+            CHECKPOINT_CYPHER,
+            key=checkpoint.key,
+            file=checkpoint.file,
+            format=checkpoint.format,
+            records=checkpoint.records,
+            complete=checkpoint.complete,
+            source=source,
+            now=dt.datetime.now(dt.UTC),
+        ).consume()
+
+
 def write_batch(
     graph: Graph,
     batch: Batch,
@@ -305,28 +369,9 @@ def write_batch(
     """
 
     def work(tx: Any) -> None:
-        existing = (
-            {r["uid"] for r in tx.run(EXISTING_POSTS_CYPHER, uids=list(batch.posts))}
-            if batch.posts
-            else set()
-        )
-        urls = batch.new_urls(written)
-        existing_urls = (
-            {r["url"] for r in tx.run(EXISTING_URLS_CYPHER, urls=urls)} if urls else set()
-        )
-        for cypher, rows in batch.statements(existing, written, existing_urls):
-            tx.run(cypher, rows=rows, source=source).consume()
-        if checkpoint is not None:
-            tx.run(
-                CHECKPOINT_CYPHER,
-                key=checkpoint.key,
-                file=checkpoint.file,
-                format=checkpoint.format,
-                records=checkpoint.records,
-                complete=checkpoint.complete,
-                source=source,
-                now=dt.datetime.now(dt.UTC),
-            ).consume()
+        write_nodes(tx, batch.nodes(written), source)
+        write_posts(tx, batch, source)
+        write_tail(tx, batch, source, checkpoint)
 
     graph.write_transaction(work)
     if written is not None:

@@ -16,11 +16,13 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import pytest
 from loader_helpers import counts
 
 from cibgraph.graph import Graph
 from loader import load
 from loader.formats.twitter import TWEET_COLUMNS
+from loader.load import LoadError
 
 NODES_CYPHER = (
     "MATCH (n) WHERE NOT n:LoadCheckpoint AND NOT n:CibgraphSchema "
@@ -156,3 +158,35 @@ def test_a_url_already_in_the_graph_keeps_one_domain_edge(graph: Graph, tmp_path
     )
     assert linked[0]["n"] > 0
     assert counts(graph)["ON_DOMAIN"] == counts(graph)["Url"]
+
+
+def test_several_writer_sessions_write_the_same_graph(graph: Graph, tmp_path: Path) -> None:
+    """Into Neo4j (the embedded server takes one writer), each batch split between
+    sessions by key (nodes, then posts by author, then the checkpoint): the same nodes,
+    properties and relationships as one session with one transaction per batch; in an
+    empty graph, on a re-load, and in small batches whose posts point at posts of other
+    sessions and of earlier batches."""
+    if graph.backend != "neo4j":
+        pytest.skip("several writers go into Neo4j: runs in the Neo4j pass")
+    data = tmp_path / "hk_tweets_csv_hashed.csv"
+    write_tweets(data, n=600, seed=5)
+    for batch_size, writers in ((5000, 3), (37, 2)):
+        graph.execute("MATCH (n) DETACH DELETE n")
+        _load(graph, data, tmp_path, dataset="hk", writers=1, batch_size=batch_size)
+        one = snapshot(graph)
+        assert sum(one[1].values()) > 1_000
+        graph.execute("MATCH (n) DETACH DELETE n")
+        _load(graph, data, tmp_path, dataset="hk", writers=writers, batch_size=batch_size)
+        assert snapshot(graph) == one, (writers, batch_size)
+    _load(graph, data, tmp_path, dataset="hk-again", writers=3, resume=False)  # all MERGEd
+    assert snapshot(graph) == one
+
+
+def test_the_embedded_server_refuses_several_writers(graph: Graph, tmp_path: Path) -> None:
+    if graph.backend != "arcadedb":
+        pytest.skip("the embedded server's rule: runs in the embedded pass")
+    data = tmp_path / "hk_tweets_csv_hashed.csv"
+    write_tweets(data, n=20)
+    with pytest.raises(LoadError, match="--writers 2: the embedded server writes with one"):
+        _load(graph, data, tmp_path, dataset="hk", writers=2)
+    assert counts(graph) == {}

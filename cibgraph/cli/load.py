@@ -57,6 +57,13 @@ class _RateColumn(TextColumn):
     help="Records per transaction.",
 )
 @click.option(
+    "--writers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Neo4j sessions writing each batch at once, each with its own keys "
+    "(default: 2; the embedded server takes 1).",
+)
+@click.option(
     "--strict",
     is_flag=True,
     help="Validate each file fully first; any "
@@ -94,6 +101,7 @@ def load_cmd(
     fmt: str | None,
     dataset: str | None,
     batch_size: int,
+    writers: int | None,
     strict: bool,
     dry_run: bool,
     no_resume: bool,
@@ -119,6 +127,7 @@ def load_cmd(
       cibgraph load scenario/ --dataset hk-demo
       cibgraph load export.csv --format crowdtangle --dry-run
       cibgraph load ct_shares.csv search.jsonl --dataset election-links
+      cibgraph load big-release/ --writers 3   # Neo4j on a machine with spare cores
     """
     settings = None if (dry_run or bulk_csv) else settings_from(ctx)
     console = Console(stderr=True)
@@ -167,6 +176,7 @@ def load_cmd(
             settings=settings,
             progress=progress,
             bulk_csv=bulk_csv,
+            writers=writers,
         )
         finish_all()
     print_report(report)
