@@ -147,7 +147,7 @@ def _timed_load(  # type: ignore[no-untyped-def]
     batch_size: int,
     label: str,
     server_pid: int | None = None,
-    writers: int | None = None,
+    writers: int = 1,
 ) -> None:
     server_cpu = cpu_seconds(server_pid) if server_pid else 0.0
     client_cpu = time.process_time()

@@ -34,7 +34,7 @@ from loader.formats import DATA_DOCUMENTS, DATA_SUFFIXES, Context, FormatSpec, U
 from loader.formats.common import is_platform_name
 from loader.formats.ira import AUTHORS
 from loader.formats.native import kind_of_jsonl
-from loader.parallel import ParallelWriter, default_writers
+from loader.parallel import ParallelWriter
 from loader.parse import PartResult, parse_in_parts, parsed_rows, records_of, splittable
 from loader.reader import not_text, read_header
 from loader.records import Reject
@@ -220,7 +220,7 @@ def load(
     progress: Callable[[str, int], None] | None = None,
     bulk_csv: str | Path | None = None,
     store_only: str | Path | None = None,
-    writers: int | None = None,
+    writers: int = 1,
 ) -> LoadReport:
     """Load ``paths`` into the graph; see the module doc. Returns a :class:`LoadReport`.
 
@@ -231,12 +231,12 @@ def load(
     directory instead of the graph (see :mod:`loader.bulk`). ``store_only`` writes the
     actions into a fresh action store in that directory and nothing to any graph (what
     ``cibgraph detect FILES`` runs; see :mod:`loader.store`). ``writers``: sessions
-    writing each batch at once (see :mod:`loader.parallel`); None: 2 into Neo4j, 1 into
-    the embedded server.
+    writing each batch at once, each with its own keys (see :mod:`loader.parallel`); more
+    than 1 only into Neo4j.
     """
     if batch_size < 1:
         raise LoadError(f"--batch-size must be at least 1, not {batch_size}")
-    if writers is not None and writers < 1:
+    if writers < 1:
         raise LoadError(f"--writers must be at least 1, not {writers}")
     check_platform(platform)
     items = [Path(p) for p in ([paths] if isinstance(paths, str | Path) else paths)]
@@ -259,14 +259,13 @@ def load(
         store: StoreWriter | None = None
         writer: ParallelWriter | None = None
         if graph is not None and not dry_run:
-            count = writers if writers is not None else default_writers(graph.backend)
-            if count > 1 and graph.backend != "neo4j":
+            if writers > 1 and graph.backend != "neo4j":
                 raise LoadError(
-                    f"--writers {count}: the embedded server writes with one session "
+                    f"--writers {writers}: the embedded server writes with one session "
                     "(several conflict on its pages and are slower); load into Neo4j "
                     "for several, or leave --writers out"
                 )
-            writer = stack.enter_context(ParallelWriter(graph, count))
+            writer = stack.enter_context(ParallelWriter(graph, writers))
         if store_only is not None:
             clear(Path(store_only))
             store = StoreWriter(Path(store_only), name)

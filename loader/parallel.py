@@ -19,8 +19,12 @@ steps runs the batch again when it resumes, and finds what the first steps wrote
 in the graph take the MERGE path, as in any re-load), so nothing is lost or duplicated.
 Only the Cypher of :mod:`loader.statements` is run, unchanged.
 
-Neo4j gains from it; the embedded server does not (concurrent writers conflict on its
-pages, retry and are slower; see the loading docs), so a load there takes one session.
+A load takes one session unless told otherwise. Into Neo4j on 2 cores, two sessions were
+slower than one (874 against 2,015 posts/s): posts of both sessions still add
+relationships to the same popular nodes (an original reposted thousands of times, a
+hashtag, a domain), and the locks Neo4j takes on such dense nodes deadlock and retry. The
+embedded server refuses several sessions (they conflict on its pages, retry and are
+slower; see the loading docs).
 """
 
 from __future__ import annotations
@@ -42,13 +46,6 @@ from loader.writer import (
 
 if TYPE_CHECKING:
     from cibgraph.graph import Graph
-
-#: Sessions a transactional load into Neo4j uses by default (measured in the loading docs).
-NEO4J_WRITERS = 2
-
-
-def default_writers(backend: str) -> int:
-    return NEO4J_WRITERS if backend == "neo4j" else 1
 
 
 def _share(key: str, n: int) -> int:

@@ -8,6 +8,7 @@ and exit with status 1.
 from __future__ import annotations
 
 import importlib
+import logging
 import sys
 from typing import Any
 
@@ -89,7 +90,20 @@ def _os_error_message(exc: OSError) -> str:
     return f"cannot use{where}: {reason}" + (f"; {hint}" if hint else "")
 
 
+def _quiet_driver_retries() -> None:
+    """Drop the driver's "Transaction failed and will be retried" warnings.
+
+    Retries of transient errors (a deadlock between writer sessions, a concurrent change
+    on the embedded server) are expected and handled; only a retry that finally fails is
+    the user's business, and that one raises and is reported.
+    """
+    logging.getLogger("neo4j.session").addFilter(
+        lambda record: not str(record.msg).startswith("Transaction failed and will be retried")
+    )
+
+
 def main() -> None:
+    _quiet_driver_retries()
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:

@@ -59,9 +59,10 @@ class _RateColumn(TextColumn):
 @click.option(
     "--writers",
     type=click.IntRange(min=1),
-    default=None,
-    help="Neo4j sessions writing each batch at once, each with its own keys "
-    "(default: 2; the embedded server takes 1).",
+    default=1,
+    show_default=True,
+    help="Neo4j only: sessions writing each batch at once, each with its own keys "
+    "(on 2 cores two were slower than one; see docs/loading.md).",
 )
 @click.option(
     "--strict",
@@ -101,7 +102,7 @@ def load_cmd(
     fmt: str | None,
     dataset: str | None,
     batch_size: int,
-    writers: int | None,
+    writers: int,
     strict: bool,
     dry_run: bool,
     no_resume: bool,
@@ -127,7 +128,7 @@ def load_cmd(
       cibgraph load scenario/ --dataset hk-demo
       cibgraph load export.csv --format crowdtangle --dry-run
       cibgraph load ct_shares.csv search.jsonl --dataset election-links
-      cibgraph load big-release/ --writers 3   # Neo4j on a machine with spare cores
+      CIBGRAPH_URI=bolt://db:7687 cibgraph load big-release/ --writers 4   # Neo4j, many cores
     """
     settings = None if (dry_run or bulk_csv) else settings_from(ctx)
     console = Console(stderr=True)
