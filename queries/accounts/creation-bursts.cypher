@@ -13,16 +13,17 @@
 // ---
 // Neo4j Browser: set the parameters, then run the statement.
 // :param min_accounts => 3
+// one pass: counted per day and hour, then per day (no list of a day's accounts is kept)
 MATCH (a:Account)
 WHERE a.created_at IS NOT NULL
-WITH date(a.created_at) AS day, a
-WITH day, collect(a) AS accounts
-WHERE size(accounts) >= $min_accounts
-UNWIND accounts AS a
-WITH day, accounts, a.created_at.hour AS hour, count(*) AS in_hour
-WITH day, accounts, max(in_hour) AS busiest_hour_accounts
-RETURN toString(day) AS day, size(accounts) AS created, busiest_hour_accounts,
-       round(toFloat(size([x IN accounts WHERE x.handle =~ '.*[0-9]{4,}$'])) / size(accounts), 2)
-         AS digit_handle_share,
-       [x IN accounts | x.handle][..20] AS handles
+WITH date(a.created_at) AS day, a.created_at.hour AS hour, a.handle AS handle
+WITH day, hour, count(*) AS in_hour,
+     count(CASE WHEN handle =~ '.*[0-9]{4,}$' THEN 1 END) AS digit_handles,
+     collect(handle)[..20] AS hour_handles
+WITH day, sum(in_hour) AS created, max(in_hour) AS busiest_hour_accounts,
+     sum(digit_handles) AS digit_handles, collect(hour_handles) AS by_hour
+WHERE created >= $min_accounts
+RETURN toString(day) AS day, created, busiest_hour_accounts,
+       round(toFloat(digit_handles) / created, 2) AS digit_handle_share,
+       reduce(hs = [], h IN by_hour | hs + h)[..20] AS handles
 ORDER BY created DESC, day
