@@ -13,10 +13,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from neo4j.exceptions import Neo4jError
+
 from analytics.categories import evaluate_categories, read_labels
 from analytics.detect import detect
 from analytics.evaluate import evaluate, read_truth
 from cibgraph import __version__, schema
+from cibgraph.errors import InvestigationIncomplete, refusal_message
 from cibgraph.graph import Graph, connect
 from cibgraph.investigation import Investigation
 from cibgraph.investigation_values import detect_params
@@ -47,7 +50,11 @@ def run(
     settings: Settings | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Path:
-    """Run ``inv`` and write its report into ``out``; return the report.html path."""
+    """Run ``inv`` and write its report into ``out``; return the report.html path.
+
+    A query the server refuses (too big for its memory, say) costs only its own table:
+    the report is written with the server's message in that table's place, and then
+    :class:`~cibgraph.errors.InvestigationIncomplete` names the queries that failed."""
     say = progress or (lambda _m: None)
     out = Path(out)
     report: dict[str, Any] = {
@@ -97,6 +104,7 @@ def run(
             report["pages"] = graph.query(PAGES_CYPHER, {"run_id": result.run_id})
             report["interactive"] = interactive.graph_data(result, members.labels(info))
         queries = library()
+        failed: list[str] = []
         for step in inv.queries:
             say(f"query: {step.name}")
             stored = queries[step.name]
@@ -104,7 +112,14 @@ def run(
             if result is not None and "run_id" in stored.parameters and "run_id" not in params:
                 params["run_id"] = result.run_id  # this run, as every other table
             # every row goes to the CSV; the page shows the first `limit` and says so
-            rows = execute(graph, stored, params)
+            error = None
+            try:
+                rows = execute(graph, stored, params)
+            except Neo4jError as exc:  # one table lost, not the whole report
+                error = refusal_message(exc)
+                say(f"warning: query {step.name} failed, its table is left out: {error}")
+                failed.append(f"{step.name}: {error}")
+                rows = []
             involved = 0
             if result is not None:
                 rows, involved = view.flagged_first(rows, keys)
@@ -118,6 +133,7 @@ def run(
                     "limit": step.limit,
                     "involving_flagged": involved,
                     "rows": rows,
+                    "error": error,
                 }
             )
         if inv.evaluate and result is not None and "truth" in inv.evaluate:
@@ -170,7 +186,12 @@ def run(
             f"(only the static picture): {interactive.INSTALL_HINT}"
         )
     say("write report")
-    return write(report, figures, out)
+    html = write(report, figures, out)
+    if failed:
+        raise InvestigationIncomplete(
+            f"the report is written ({html}), but without the table of " + "; ".join(failed)
+        )
+    return html
 
 
 def _exports(

@@ -10,13 +10,12 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
-from typing import Any
 
 import click
 
 from cibgraph import __version__
 from cibgraph.cli.common import pass_settings_options
-from cibgraph.errors import CibgraphError
+from cibgraph.errors import CibgraphError, refusal_message
 
 #: command name -> (module, attribute). Modules are imported only when their command
 #: runs (or help lists it), so `cibgraph detect FILE` does not pay for the report's
@@ -124,6 +123,9 @@ def main() -> None:
         if not _is_server_refusal(exc):
             raise
         # a statement the server refused: say what it said
-        message: Any = getattr(exc, "message", None) or exc
-        click.secho(f"error: the graph server refused a statement: {message}", err=True, fg="red")
+        click.secho(
+            f"error: the graph server refused a statement: {refusal_message(exc)}",
+            err=True,
+            fg="red",
+        )
         sys.exit(1)

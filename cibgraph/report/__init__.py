@@ -175,6 +175,11 @@ def markdown(report: dict[str, Any]) -> str:
             "",
             str(view.describe(section["description"], section.get("values", {})).striptags()),
             "",
+        ]
+        if section.get("error"):
+            lines += [f"**This query failed on the graph server:** {section['error']}", ""]
+            continue
+        lines += [
             to_markdown(
                 [
                     {k: view.text(k, v) for k, v in row.items() if not view.hidden(k)}
