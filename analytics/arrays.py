@@ -48,6 +48,12 @@ def isin(values: np.ndarray, test_values: np.ndarray) -> np.ndarray:
     return contains(distinct(test_values), values)
 
 
+def degrees(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Edges per node code of the undirected edges ``u``-``v`` (index = code; codes
+    above the largest end are absent)."""
+    return np.bincount(np.concatenate([u, v]).astype(np.int64, copy=False))
+
+
 def pair_order(src: np.ndarray, dst: np.ndarray) -> np.ndarray | None:
     """The order that sorts the pairs by (src, dst), or None when they already are."""
     src, dst = np.asarray(src, np.int64), np.asarray(dst, np.int64)

@@ -7,8 +7,6 @@ clusters -> written back to the graph as a DetectionRun (when there is a graph).
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,10 +14,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from analytics.actions import SIGNALS, Actions
-from analytics.arrays import heaviest_per_node
 from analytics.coaction import (
     WINDOW_SIGNALS,
     EdgeList,
@@ -29,7 +24,7 @@ from analytics.coaction import (
 )
 from analytics.combine import DEFAULT_WEIGHTS, CombineParams, combine
 from analytics.communities import communities
-from analytics.runs import fingerprint, new_run_id, write_run
+from analytics.runs import write_result
 from analytics.scoring import ClusterScore, FlagRule, score_clusters
 from analytics.store import StoreReader, ensure_store
 from analytics.window_estimate import MAX_AUTO_WINDOW, WindowEstimate, estimate_window
@@ -57,18 +52,11 @@ WIDE_SIGNALS = ("url", "repost", "object", "text", "near_text")
 #: Each edge is recorded at the tightest window it holds in, and each cluster is tested
 #: against chance at both.
 DEFAULT_WINDOWS = (60, 3600)
-#: Write-back with ``write_edges="flagged"``: each flagged account's heaviest coordination
-#: edges, at most this many. An amplifier network makes tens of millions of edges (37.7M
-#: touch the flagged clusters of the synthetic ``full`` world, 2M posts); the strongest
-#: ties of each member are what a picture or a query of the cluster shows.
-EDGES_PER_MEMBER = 25
 #: At a wider window, objects touched by more accounts are skipped (whatever --max-actors
 #: says for the tightest window): within an hour a viral link or a popular original is
 #: shared by everyone who saw it, which pairs crowds, not operators. On a 1M-message QUT
 #: file 19 such objects made 4.07M of the 4.08M co-retweet edges at 1 hour.
 WIDE_MAX_ACTORS = 500
-PAGE_ACTORS_CYPHER = "MATCH (g:Page) RETURN g.uid AS uid"
-GROUP_ACTORS_CYPHER = "MATCH (g:Group) RETURN g.uid AS uid"
 
 
 @dataclass
@@ -352,80 +340,9 @@ def _detect(
     if write and graph is not None:
         mark = time.monotonic()
         say("writing the run back to the graph")
-        result.run_id = _write(graph, result, combined, membership, acts)
+        result.run_id = write_result(
+            graph, asdict(params), clusters, members, combined, membership, acts
+        )
         seconds["write"] = time.monotonic() - mark
     seconds["total"] = time.monotonic() - started
     return result
-
-
-def _write(
-    graph: Graph, result: DetectionResult, combined: Any, membership: dict[int, int], acts: Actions
-) -> str:
-    now = dt.datetime.now(dt.UTC)
-    run_id = new_run_id(now)
-    pages = {r["uid"] for r in graph.query(PAGE_ACTORS_CYPHER)}
-    groups = {r["uid"] for r in graph.query(GROUP_ACTORS_CYPHER)}
-    clusters, members, runs, amplifies = [], [], [], []
-    flagged_index = {c.index for c in result.flagged}
-    for c in result.clusters:
-        cid = f"{run_id}:{c.index}"
-        clusters.append(
-            {
-                "id": cid,
-                "index": c.index,
-                "size": len(c.members),
-                "score": c.score,
-                "flagged": c.flagged,
-                "flag_rule": c.rule,
-                "explanation": c.explanation,
-                "features": _features_json(c.features),
-            }
-        )
-        for uid in result.members[c.index]:
-            label = "Page" if uid in pages else "Group" if uid in groups else "Account"
-            members.append({"uid": uid, "cluster": cid, "label": label})
-        runs += [{"cluster": cid, "page": page} for page in c.runs]
-        amplifies += [
-            {"cluster": cid, "page": page, "shares": shares} for page, shares in c.amplifies.items()
-        ]
-    edges = []
-    mode = result.params.write_edges
-    if mode != "none":
-        names = acts.actors.values
-        if mode == "flagged":  # chosen on the arrays: the whole graph can be ~10^7 edges
-            codes = [a for a, k in membership.items() if k in flagged_index]
-            flagged_codes = np.asarray(codes, dtype=combined.u.dtype)
-            combined = combined.subset(
-                heaviest_per_node(
-                    combined.u, combined.v, combined.weight, flagged_codes, EDGES_PER_MEMBER
-                )
-            )
-        for a, b, w, detail in zip(
-            combined.u.tolist(),
-            combined.v.tolist(),
-            combined.weight.tolist(),
-            combined.signals,
-            strict=True,
-        ):
-            edges.append(
-                {"a": names[a], "b": names[b], "weight": round(w, 3), "signals": sorted(detail)}
-            )
-    write_run(
-        graph,
-        run_id=run_id,
-        created_at=now,
-        engine=result.params.engine,
-        params=asdict(result.params),
-        data_fingerprint=fingerprint(graph),
-        signals=list(result.params.signals),
-        clusters=clusters,
-        members=members,
-        runs=runs,
-        amplifies=amplifies,
-        edges=edges,
-    )
-    return run_id
-
-
-def _features_json(features: dict[str, float]) -> str:
-    return json.dumps({k: round(v, 4) for k, v in features.items()}, sort_keys=True)

@@ -13,8 +13,22 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
+from analytics.arrays import heaviest_per_node
+
 if TYPE_CHECKING:
+    from analytics.actions import Actions
+    from analytics.scoring import ClusterScore
     from cibgraph.graph import Graph
+
+#: Write-back with ``write_edges="flagged"``: each flagged account's heaviest coordination
+#: edges, at most this many. An amplifier network makes tens of millions of edges (37.7M
+#: touch the flagged clusters of the synthetic ``full`` world, 2M posts); the strongest
+#: ties of each member are what a picture or a query of the cluster shows.
+EDGES_PER_MEMBER = 25
+PAGE_ACTORS_CYPHER = "MATCH (g:Page) RETURN g.uid AS uid"
+GROUP_ACTORS_CYPHER = "MATCH (g:Group) RETURN g.uid AS uid"
 
 
 RUN_CYPHER = (
@@ -103,3 +117,86 @@ def write_run(
         graph.write_batches(AMPLIFIES_CYPHER, amplifies)
     if edges:
         graph.write_batches(COORDINATED_CYPHER, edges, params={"run_id": run_id})
+
+
+def write_result(
+    graph: Graph,
+    params: dict[str, Any],
+    clusters_found: list[ClusterScore],
+    member_uids: dict[int, list[str]],
+    combined: Any,
+    membership: dict[int, int],
+    acts: Actions,
+) -> str:
+    """Write one detection as a new run, its id: the run's ``params`` (a
+    :class:`~analytics.detect.DetectParams` as a dict), every cluster with its member
+    uids, the pages each runs and amplifies, and the coordination edges of ``combined``
+    that ``params["write_edges"]`` asks for."""
+    now = dt.datetime.now(dt.UTC)
+    run_id = new_run_id(now)
+    pages = {r["uid"] for r in graph.query(PAGE_ACTORS_CYPHER)}
+    groups = {r["uid"] for r in graph.query(GROUP_ACTORS_CYPHER)}
+    clusters, members, runs, amplifies = [], [], [], []
+    flagged_index = {c.index for c in clusters_found if c.flagged}
+    for c in clusters_found:
+        cid = f"{run_id}:{c.index}"
+        clusters.append(
+            {
+                "id": cid,
+                "index": c.index,
+                "size": len(c.members),
+                "score": c.score,
+                "flagged": c.flagged,
+                "flag_rule": c.rule,
+                "explanation": c.explanation,
+                "features": _features_json(c.features),
+            }
+        )
+        for uid in member_uids[c.index]:
+            label = "Page" if uid in pages else "Group" if uid in groups else "Account"
+            members.append({"uid": uid, "cluster": cid, "label": label})
+        runs += [{"cluster": cid, "page": page} for page in c.runs]
+        amplifies += [
+            {"cluster": cid, "page": page, "shares": shares} for page, shares in c.amplifies.items()
+        ]
+    edges = []
+    mode = params["write_edges"]
+    if mode != "none":
+        names = acts.actors.values
+        if mode == "flagged":  # chosen on the arrays: the whole graph can be ~10^7 edges
+            codes = [a for a, k in membership.items() if k in flagged_index]
+            flagged_codes = np.asarray(codes, dtype=combined.u.dtype)
+            combined = combined.subset(
+                heaviest_per_node(
+                    combined.u, combined.v, combined.weight, flagged_codes, EDGES_PER_MEMBER
+                )
+            )
+        for a, b, w, detail in zip(
+            combined.u.tolist(),
+            combined.v.tolist(),
+            combined.weight.tolist(),
+            combined.signals,
+            strict=True,
+        ):
+            edges.append(
+                {"a": names[a], "b": names[b], "weight": round(w, 3), "signals": sorted(detail)}
+            )
+    write_run(
+        graph,
+        run_id=run_id,
+        created_at=now,
+        engine=params["engine"],
+        params=params,
+        data_fingerprint=fingerprint(graph),
+        signals=list(params["signals"]),
+        clusters=clusters,
+        members=members,
+        runs=runs,
+        amplifies=amplifies,
+        edges=edges,
+    )
+    return run_id
+
+
+def _features_json(features: dict[str, float]) -> str:
+    return json.dumps({k: round(v, 4) for k, v in features.items()}, sort_keys=True)

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from analytics.arrays import isin
+from analytics.arrays import degrees, isin
 from cibgraph.palette import cluster_hex
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -54,7 +54,7 @@ def graph_data(
     clustered = np.fromiter(membership, dtype=np.int64, count=len(membership))
     inside = isin(u, clustered) & isin(v, clustered)
     u, v, w = u[inside], v[inside], w[inside]
-    degree = np.bincount(np.concatenate([u, v]).astype(np.int64, copy=False))
+    degree = degrees(u, v)
     present = np.flatnonzero(degree).tolist()
     order = sorted(
         present,

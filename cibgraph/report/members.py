@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from analytics.arrays import degrees
 from cibgraph.graph import Graph
 
 MEMBER_SAMPLE = 12
@@ -81,7 +82,7 @@ def _degrees(result: Any) -> Counter[str]:
     uids = result.actions.actors.values
     if len(combined) == 0:
         return degree
-    counts = np.bincount(np.concatenate([combined.u, combined.v]).astype(np.int64, copy=False))
+    counts = degrees(combined.u, combined.v)
     for code in np.flatnonzero(counts).tolist():
         degree[uids[code]] = int(counts[code])
     return degree
