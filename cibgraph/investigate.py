@@ -197,13 +197,15 @@ def run(
 def _exports(
     graph: Graph, formats: list[str], out: Path, run_id: str | None, say: Callable[[str], None]
 ) -> dict[str, str]:
-    from cibgraph.snapshot import export
+    from cibgraph.snapshot import snapshot, write
 
+    say("export: the run's coordination graph")
+    G = snapshot(graph, run_id)  # built once, written in every format asked for
     written = {}
     for fmt in formats:
         say(f"export: {fmt}")
         target = out / ("graph-csv" if fmt == "csv" else f"graph.{fmt}")
-        path = Path(export(graph, target, fmt=fmt, run_id=run_id))
+        path = Path(write(G, target, fmt))
         # relative to the report folder, so report.html links it wherever the folder goes
         written[fmt] = os.path.relpath(path.resolve(), out.resolve())
     return written
