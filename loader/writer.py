@@ -122,6 +122,23 @@ class Nodes:
         return [(cypher, rows) for cypher, rows in steps if rows]
 
 
+def bolt_post(post: Props) -> Props:
+    """``post`` as it is sent: without its ``created_at`` when ``ts`` holds the same instant
+    (whole seconds, the usual case), so the statement builds it from ``ts`` on the server
+    (see ``_post_created`` in :mod:`loader.statements`). The driver spends about 30 µs of
+    Python on each datetime it packs, a fifth of the loading process's time."""
+    created, ts = post.get("created_at"), post.get("ts")
+    if (
+        ts is None
+        or not isinstance(created, dt.datetime)
+        or created.tzinfo is None
+        or created.microsecond
+        or created.timestamp() != ts
+    ):
+        return post
+    return {key: value for key, value in post.items() if key != "created_at"}
+
+
 @dataclass
 class Batch:
     """Records of many rows, deduplicated by key (later values win)."""
@@ -209,6 +226,7 @@ class Batch:
         new_authored, new_plain, old = [], [], []
         for post_uid, post in self.posts.items():
             link = self.links[post_uid]
+            post = bolt_post(post)
             if post_uid in existing:
                 old.append(post)
             elif link.author:

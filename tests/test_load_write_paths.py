@@ -190,3 +190,48 @@ def test_the_embedded_server_refuses_several_writers(graph: Graph, tmp_path: Pat
     with pytest.raises(LoadError, match="--writers 2: the embedded server writes with one"):
         _load(graph, data, tmp_path, dataset="hk", writers=2)
     assert counts(graph) == {}
+
+
+def test_created_at_built_from_ts_is_the_datetime_itself(graph: Graph, tmp_path: Path) -> None:
+    """A post's whole-second created_at is sent as its ts and built by the statement: it must
+    be the value a datetime parameter stores (equal, found by = and by a range, the same
+    type), and a sub-second one is sent as it is."""
+    import datetime as dt
+
+    from loader.writer import bolt_post
+
+    whole = dt.datetime(2019, 8, 14, 9, 0, 5, tzinfo=dt.UTC)
+    part = dt.datetime(2019, 8, 14, 9, 0, 5, 250000, tzinfo=dt.UTC)
+    assert "created_at" not in bolt_post({"uid": "x", "created_at": whole, "ts": 1565773205})
+    assert bolt_post({"uid": "x", "created_at": part, "ts": 1565773205})["created_at"] == part
+    data = tmp_path / "posts.csv"
+    with open(data, "w", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["platform", "id", "account_id", "created_at", "text"])
+        out.writerow(["twitter", "1", "a1", "2019-08-14T09:00:05Z", "whole"])
+        out.writerow(["twitter", "2", "a1", "2019-08-14T09:00:05.250Z", "part"])
+    for _ in range(2):  # CREATEd, then MERGEd by the re-load
+        load([data], graph=graph, dataset="times", report_dir=tmp_path / "r", resume=False)
+        got = {
+            r["id"]: r["c"].to_native()
+            for r in graph.query("MATCH (p:Post) RETURN p.id AS id, p.created_at AS c")
+        }
+        assert got["1"] == whole and got["1"].utcoffset() == dt.timedelta(0)
+        # sent as a datetime, as before (the embedded server gives sub-second ones back
+        # without their zone)
+        assert got["2"].replace(tzinfo=dt.UTC) == part
+    graph.execute("CREATE (:Post {uid: 'ref', id: 'ref', created_at: $d})", {"d": whole})
+    same = graph.query(
+        "MATCH (a:Post {uid: 'ref'}), (b:Post {uid: 'twitter:1'}) "
+        "RETURN a.created_at = b.created_at AS same"
+    )
+    assert same == [{"same": True}]
+    by_value = graph.query(
+        "MATCH (p:Post) WHERE p.created_at = $d RETURN p.id AS id ORDER BY id", {"d": whole}
+    )
+    assert [r["id"] for r in by_value] == ["1", "ref"]
+    in_range = graph.query(
+        "MATCH (p:Post) WHERE p.created_at >= datetime('2019-08-14T09:00:05Z') "
+        "AND p.created_at < datetime('2019-08-14T09:00:06Z') RETURN p.id AS id ORDER BY id"
+    )
+    assert [r["id"] for r in in_range] == ["1", "2", "ref"]
