@@ -11,7 +11,8 @@ from __future__ import annotations
 def _post_created(props: str) -> str:
     """SET item: a post's ``created_at`` from its ``ts`` when its row left it out (see
     :func:`loader.writer.bolt_post`): the driver packs a datetime in about 30 µs of Python,
-    an integer in a fraction of that; the server builds the same value."""
+    an integer in a fraction of that; the server builds the same value. It reads the row,
+    not ``n``, so it holds whichever order a server applies the items of one SET in."""
     return (
         f"n.created_at = CASE WHEN {props}.created_at IS NOT NULL THEN {props}.created_at "
         f"WHEN {props}.ts IS NOT NULL THEN datetime({{epochSeconds: {props}.ts}}) "
@@ -66,7 +67,9 @@ NEW_POSTS_CYPHER = (
 )
 NEW_AUTHORED_POSTS_CYPHER = (
     "UNWIND $rows AS r MATCH (a:Account {uid: r.author}) "
-    "CREATE (n:Post {uid: r.props.uid}) " + _SET_NEW_POST + "CREATE (a)-[:POSTED]->(n) "
+    "CREATE (n:Post {uid: r.props.uid}) "
+    + _SET_NEW_POST
+    + "CREATE (a)-[:POSTED]->(n) "
     + _NEW_POST_TAGS
 )
 EXISTING_POSTS_CYPHER = "UNWIND $uids AS u MATCH (p:Post {uid: u}) RETURN p.uid AS uid"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import datetime as dt
 import random
 from collections import Counter
 from pathlib import Path
@@ -23,6 +24,7 @@ from cibgraph.graph import Graph
 from loader import load
 from loader.formats.twitter import TWEET_COLUMNS
 from loader.load import LoadError
+from loader.writer import bolt_post
 
 NODES_CYPHER = (
     "MATCH (n) WHERE NOT n:LoadCheckpoint AND NOT n:CibgraphSchema "
@@ -196,10 +198,6 @@ def test_created_at_built_from_ts_is_the_datetime_itself(graph: Graph, tmp_path:
     """A post's whole-second created_at is sent as its ts and built by the statement: it must
     be the value a datetime parameter stores (equal, found by = and by a range, the same
     type), and a sub-second one is sent as it is."""
-    import datetime as dt
-
-    from loader.writer import bolt_post
-
     whole = dt.datetime(2019, 8, 14, 9, 0, 5, tzinfo=dt.UTC)
     part = dt.datetime(2019, 8, 14, 9, 0, 5, 250000, tzinfo=dt.UTC)
     assert "created_at" not in bolt_post({"uid": "x", "created_at": whole, "ts": 1565773205})
